@@ -1,0 +1,141 @@
+// Reading DID documents: verification methods by id and relationship, keys in every
+// encoding the vectors and peers use, and DIDCommMessaging services in every spelling.
+import { DIDCommError, ErrorCodes } from '../errors.js';
+import { ed25519PublicToX25519 } from '../crypto/curves.js';
+import type { Curve } from '../crypto/types.js';
+import { jwkToPublicRaw } from '../keys/jwk.js';
+import { base58Decode, multikeyToPublicRaw } from '../keys/multikey.js';
+import { absoluteId } from './url.js';
+import type { DIDDocument, Service, ServiceEndpointObject, VerificationMethod } from './types.js';
+
+export type Relationship = 'authentication' | 'keyAgreement' | 'assertionMethod' | 'capabilityInvocation' | 'capabilityDelegation';
+
+/** Every verification method a document defines or embeds, with absolute ids. */
+export function allVerificationMethods(doc: DIDDocument): VerificationMethod[] {
+  const out: VerificationMethod[] = [];
+  const seen = new Set<string>();
+  const add = (vm: VerificationMethod) => {
+    const id = absoluteId(doc.id, vm.id);
+    if (seen.has(id)) return;
+    seen.add(id);
+    out.push(vm.id === id ? vm : { ...vm, id });
+  };
+  for (const vm of doc.verificationMethod ?? []) if (vm && typeof vm === 'object') add(vm);
+  for (const rel of ['authentication', 'keyAgreement', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const) {
+    for (const entry of doc[rel] ?? []) if (entry && typeof entry === 'object') add(entry);
+  }
+  return out;
+}
+
+/** Absolute ids of the methods listed under a relationship (embedded or referenced). */
+export function relationshipIds(doc: DIDDocument, rel: Relationship): string[] {
+  const entries = doc[rel];
+  if (!Array.isArray(entries)) return [];
+  return entries.map((e) => absoluteId(doc.id, typeof e === 'string' ? e : e?.id)).filter((x): x is string => typeof x === 'string');
+}
+
+/** The verification method with this (absolute or relative) id, or undefined. */
+export function findVerificationMethod(doc: DIDDocument, id: string): VerificationMethod | undefined {
+  const abs = absoluteId(doc.id, id);
+  return allVerificationMethods(doc).find((vm) => vm.id === abs);
+}
+
+/** Methods under a relationship, resolved to their definitions (missing references skipped). */
+export function methodsFor(doc: DIDDocument, rel: Relationship): VerificationMethod[] {
+  const all = allVerificationMethods(doc);
+  const byId = new Map(all.map((vm) => [vm.id, vm]));
+  return relationshipIds(doc, rel).map((id) => byId.get(id)).filter((vm): vm is VerificationMethod => vm !== undefined);
+}
+
+export const isAuthorized = (doc: DIDDocument, rel: Relationship, kid: string): boolean => relationshipIds(doc, rel).includes(absoluteId(doc.id, kid));
+
+const publicKeyCache = new WeakMap<object, { curve: Curve; raw: Uint8Array }>();
+
+/** The raw public key of a verification method, whatever its type and encoding. */
+export function verificationMethodPublicKey(vm: VerificationMethod): { curve: Curve; raw: Uint8Array } {
+  const cached = publicKeyCache.get(vm);
+  if (cached) return cached;
+  const key = decodeVerificationMethod(vm);
+  publicKeyCache.set(vm, key);
+  return key;
+}
+
+function decodeVerificationMethod(vm: VerificationMethod): { curve: Curve; raw: Uint8Array } {
+  if (vm.publicKeyJwk !== undefined) return jwkToPublicRaw(vm.publicKeyJwk);
+  const raw32 = (curve: Curve, raw: Uint8Array) => {
+    if (raw.length !== 32) throw new DIDCommError(ErrorCodes.INVALID_KEY, `${vm.type} key has the wrong length`);
+    return { curve, raw };
+  };
+  switch (vm.type) {
+    case 'Multikey':
+      if (typeof vm.publicKeyMultibase !== 'string') break;
+      return multikeyToPublicRaw(vm.publicKeyMultibase);
+    case 'X25519KeyAgreementKey2019':
+    case 'X25519KeyAgreementKey2020':
+    case 'Ed25519VerificationKey2018':
+    case 'Ed25519VerificationKey2020': {
+      const curve: Curve = vm.type.startsWith('X25519') ? 'X25519' : 'Ed25519';
+      if (typeof vm.publicKeyBase58 === 'string') return raw32(curve, base58Decode(vm.publicKeyBase58, 'publicKeyBase58'));
+      if (typeof vm.publicKeyMultibase === 'string') {
+        // The 2020 suites use multicodec-prefixed multibase; some producers omit the prefix.
+        const decoded = tryMultikey(vm.publicKeyMultibase);
+        if (decoded) {
+          if (decoded.curve !== curve) throw new DIDCommError(ErrorCodes.INVALID_KEY, `${vm.type} carries a ${decoded.curve} key`);
+          return decoded;
+        }
+        return raw32(curve, base58Decode(vm.publicKeyMultibase.slice(1), 'publicKeyMultibase'));
+      }
+      break;
+    }
+    case 'JsonWebKey2020':
+    case 'JsonWebKey':
+      break;
+    default:
+      if (typeof vm.publicKeyMultibase === 'string') return multikeyToPublicRaw(vm.publicKeyMultibase);
+  }
+  throw new DIDCommError(ErrorCodes.UNSUPPORTED, `verification method ${vm.id} has no key we can read (type ${vm.type})`);
+}
+
+function tryMultikey(s: string): { curve: Curve; raw: Uint8Array } | undefined {
+  try {
+    return multikeyToPublicRaw(s);
+  } catch {
+    return undefined;
+  }
+}
+
+export { ed25519PublicToX25519 };
+
+/** A DIDCommMessaging endpoint, normalized from every spelling in use. */
+export interface DIDCommEndpoint {
+  serviceId: string;
+  uri: string;
+  accept: string[];
+  routingKeys: string[];
+}
+
+const isDIDCommType = (t: unknown) => t === 'DIDCommMessaging' || (Array.isArray(t) && t.includes('DIDCommMessaging'));
+
+/**
+ * DIDCommMessaging endpoints in document order: v2.1 object, v2.0 array, and the legacy
+ * string form with `routingKeys`/`accept` beside it. Reads both `routingKeys` and `routing_keys`.
+ */
+export function didcommEndpoints(doc: DIDDocument): DIDCommEndpoint[] {
+  const out: DIDCommEndpoint[] = [];
+  for (const svc of (doc.service ?? []) as Service[]) {
+    if (!svc || !isDIDCommType(svc.type)) continue;
+    const serviceId = absoluteId(doc.id, svc.id);
+    const endpoints = Array.isArray(svc.serviceEndpoint) ? svc.serviceEndpoint : [svc.serviceEndpoint];
+    for (const ep of endpoints) {
+      if (typeof ep === 'string') {
+        out.push({ serviceId, uri: ep, accept: strings(svc.accept), routingKeys: strings(svc.routingKeys ?? svc.routing_keys) });
+      } else if (ep && typeof ep === 'object' && typeof (ep as ServiceEndpointObject).uri === 'string') {
+        const o = ep as ServiceEndpointObject;
+        out.push({ serviceId, uri: o.uri, accept: strings(o.accept ?? svc.accept), routingKeys: strings(o.routingKeys ?? o.routing_keys ?? svc.routingKeys) });
+      }
+    }
+  }
+  return out;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
