@@ -86,10 +86,17 @@ function xchachaSubkey(key: Uint8Array, nonce: Uint8Array): { subkey: Buffer; no
   return { subkey, nonce12 };
 }
 
-function cbcHmacTag(macKey: Uint8Array, aad: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
+// AES_CBC_HMAC_SHA2 (RFC 7518 §5.2): MAC key first half, ENC key second half, tag = truncated HMAC.
+const CBC_HMAC: Partial<Record<ContentEncAlg, { hash: string; cipher: string; half: number }>> = {
+  'A128CBC-HS256': { hash: 'sha256', cipher: 'aes-128-cbc', half: 16 },
+  'A256CBC-HS512': { hash: 'sha512', cipher: 'aes-256-cbc', half: 32 },
+};
+
+function cbcHmacTag(enc: ContentEncAlg, macKey: Uint8Array, aad: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
+  const p = CBC_HMAC[enc]!;
   const al = Buffer.alloc(8);
   al.writeBigUInt64BE(BigInt(aad.length) * 8n);
-  return nc.createHmac('sha512', macKey).update(aad).update(iv).update(ciphertext).update(al).digest().subarray(0, 32);
+  return nc.createHmac(p.hash, macKey).update(aad).update(iv).update(ciphertext).update(al).digest().subarray(0, p.half);
 }
 
 function checkSizes(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, tag?: Uint8Array) {
@@ -101,6 +108,7 @@ function checkSizes(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, tag?: U
 }
 
 const AES_KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
+const KW_CIPHER: Record<number, string> = { 16: 'id-aes128-wrap', 24: 'id-aes192-wrap', 32: 'id-aes256-wrap' };
 
 export const backend: CryptoBackend = {
   name: 'node',
@@ -186,14 +194,14 @@ export const backend: CryptoBackend = {
     }
   },
   async aesKeyWrap(kek, key) {
-    if (kek.length !== 32 || key.length % 8 !== 0 || key.length < 16) throw new TypeError('A256KW needs a 32-byte KEK and a key of 8n bytes (n >= 2)');
-    const c = nc.createCipheriv('id-aes256-wrap', kek, AES_KW_IV);
+    if (!KW_CIPHER[kek.length] || key.length % 8 !== 0 || key.length < 16) throw new TypeError('AES-KW needs a 16/24/32-byte KEK and a key of 8n bytes (n >= 2)');
+    const c = nc.createCipheriv(KW_CIPHER[kek.length], kek, AES_KW_IV);
     return new Uint8Array(Buffer.concat([c.update(key), c.final()]));
   },
   async aesKeyUnwrap(kek, wrapped) {
-    if (kek.length !== 32 || wrapped.length % 8 !== 0 || wrapped.length < 24) throw failed(new Error('wrapped key has a wrong length'));
+    if (!KW_CIPHER[kek.length] || wrapped.length % 8 !== 0 || wrapped.length < 24) throw failed(new Error('wrapped key has a wrong length'));
     try {
-      const d = nc.createDecipheriv('id-aes256-wrap', kek, AES_KW_IV);
+      const d = nc.createDecipheriv(KW_CIPHER[kek.length], kek, AES_KW_IV);
       return new Uint8Array(Buffer.concat([d.update(wrapped), d.final()]));
     } catch (e) {
       throw failed(e);
@@ -201,13 +209,14 @@ export const backend: CryptoBackend = {
   },
   async encrypt(enc, key, iv, plaintext, aad) {
     checkSizes(enc, key, iv);
-    if (enc === 'A256CBC-HS512') {
-      const c = nc.createCipheriv('aes-256-cbc', key.subarray(32), iv);
+    const cbc = CBC_HMAC[enc];
+    if (cbc) {
+      const c = nc.createCipheriv(cbc.cipher, key.subarray(cbc.half), iv);
       const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
-      return { ciphertext: new Uint8Array(ciphertext), tag: new Uint8Array(cbcHmacTag(key.subarray(0, 32), aad, iv, ciphertext)) };
+      return { ciphertext: new Uint8Array(ciphertext), tag: new Uint8Array(cbcHmacTag(enc, key.subarray(0, cbc.half), aad, iv, ciphertext)) };
     }
     let cipher: nc.CipherGCM | nc.CipherChaCha20Poly1305;
-    if (enc === 'A256GCM') cipher = nc.createCipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+    if (enc === 'A256GCM' || enc === 'A128GCM') cipher = nc.createCipheriv(enc === 'A256GCM' ? 'aes-256-gcm' : 'aes-128-gcm', key, iv, { authTagLength: 16 });
     else {
       const { subkey, nonce12 } = xchachaSubkey(key, iv);
       cipher = nc.createCipheriv('chacha20-poly1305', subkey, nonce12, { authTagLength: 16 });
@@ -219,14 +228,15 @@ export const backend: CryptoBackend = {
   async decrypt(enc, key, iv, ciphertext, tag, aad) {
     checkSizes(enc, key, iv, tag);
     try {
-      if (enc === 'A256CBC-HS512') {
-        const expected = cbcHmacTag(key.subarray(0, 32), aad, iv, ciphertext);
+      const cbc = CBC_HMAC[enc];
+      if (cbc) {
+        const expected = cbcHmacTag(enc, key.subarray(0, cbc.half), aad, iv, ciphertext);
         if (!nc.timingSafeEqual(expected, tag)) throw new Error('tag mismatch');
-        const d = nc.createDecipheriv('aes-256-cbc', key.subarray(32), iv);
+        const d = nc.createDecipheriv(cbc.cipher, key.subarray(cbc.half), iv);
         return new Uint8Array(Buffer.concat([d.update(ciphertext), d.final()]));
       }
       let decipher: nc.DecipherGCM | nc.DecipherChaCha20Poly1305;
-      if (enc === 'A256GCM') decipher = nc.createDecipheriv('aes-256-gcm', key, iv, { authTagLength: 16 });
+      if (enc === 'A256GCM' || enc === 'A128GCM') decipher = nc.createDecipheriv(enc === 'A256GCM' ? 'aes-256-gcm' : 'aes-128-gcm', key, iv, { authTagLength: 16 });
       else {
         const { subkey, nonce12 } = xchachaSubkey(key, iv);
         decipher = nc.createDecipheriv('chacha20-poly1305', subkey, nonce12, { authTagLength: 16 });

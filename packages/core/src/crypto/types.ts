@@ -1,7 +1,8 @@
 /** Curves we handle. Ed25519 signs; X25519 agrees; the NIST curves and secp256k1 do both. */
 export type Curve = 'Ed25519' | 'X25519' | 'P-256' | 'P-384' | 'P-521' | 'secp256k1';
 export type SignAlg = 'EdDSA' | 'ES256' | 'ES256K' | 'ES384' | 'ES512';
-export type ContentEncAlg = 'A256CBC-HS512' | 'A256GCM' | 'XC20P';
+/** DIDComm uses the first three; the others exist for general JOSE interop (ECDH-1PU draft examples). */
+export type ContentEncAlg = 'A256CBC-HS512' | 'A256GCM' | 'XC20P' | 'A128CBC-HS256' | 'A128GCM';
 
 /**
  * A public key as raw bytes: 32 bytes for the OKP curves, the uncompressed SEC1 point
@@ -40,7 +41,7 @@ export interface CryptoBackend {
   ecdh(privateKey: PrivateKey, publicKey: PublicKey): Promise<Uint8Array>;
   sign(privateKey: PrivateKey, data: Uint8Array): Promise<Uint8Array>;
   verify(publicKey: PublicKey, data: Uint8Array, signature: Uint8Array): Promise<boolean>;
-  /** RFC 3394 AES key wrap with a 256-bit KEK. */
+  /** RFC 3394 AES key wrap; the KEK length (16, 24, 32) picks the variant. */
   aesKeyWrap(kek: Uint8Array, key: Uint8Array): Promise<Uint8Array>;
   aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Promise<Uint8Array>;
   encrypt(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }>;
@@ -51,6 +52,8 @@ export const CONTENT_ENC: Record<ContentEncAlg, { keyLength: number; ivLength: n
   'A256CBC-HS512': { keyLength: 64, ivLength: 16, tagLength: 32 },
   A256GCM: { keyLength: 32, ivLength: 12, tagLength: 16 },
   XC20P: { keyLength: 32, ivLength: 24, tagLength: 16 },
+  'A128CBC-HS256': { keyLength: 32, ivLength: 16, tagLength: 16 },
+  A128GCM: { keyLength: 16, ivLength: 12, tagLength: 16 },
 };
 
 export const CURVE_INFO: Record<Curve, { kty: 'OKP' | 'EC'; size: number; signAlg?: SignAlg; agreement: boolean }> = {

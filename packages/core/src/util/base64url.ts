@@ -30,14 +30,17 @@ export function encode(bytes: Uint8Array): string {
 }
 
 /**
- * Strict base64url decoding: only the URL-safe alphabet, no padding unless `allowPadding`,
- * and canonical trailing bits, so one value has exactly one encoding (a mutated string
- * never decodes to the same bytes).
+ * Strict base64url decoding: only the URL-safe alphabet and canonical trailing bits, so a
+ * value has one encoding apart from optional correct padding (some producers pad, and
+ * didcomm-rust's own vectors do; signatures and AAD always cover the text as received).
  */
-export function decode(text: string, what = 'value', allowPadding = false): Uint8Array {
+export function decode(text: string, what = 'value', allowPadding = true): Uint8Array {
   if (typeof text !== 'string') throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not a base64url string`);
   let s = text;
-  if (allowPadding) s = s.replace(/={1,2}$/, '');
+  if (allowPadding && s.endsWith('=')) {
+    if (s.length % 4 !== 0) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (padding)`);
+    s = s.replace(/={1,2}$/, '');
+  }
   const len = s.length;
   if (len % 4 === 1) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (length)`);
   for (let i = 0; i < len; i++) {

@@ -1,0 +1,32 @@
+import { DIDCommError, ErrorCodes } from '../errors.js';
+import { backend } from '../crypto/index.js';
+import { CONTENT_ENC, type PrivateKey, type PublicKey } from '../crypto/types.js';
+import { utf8 } from '../util/base64url.js';
+import { concat } from '../util/bytes.js';
+import { KEY_AGREEMENT } from './algorithms.js';
+import { concatKdf } from './kdf.js';
+import type { ParsedJwe } from './types.js';
+
+const failed = (why: string, cause?: unknown) => new DIDCommError(ErrorCodes.DECRYPTION_FAILED, 'decryption failed', { cause: cause ?? new Error(why) });
+
+/**
+ * Decrypt a parsed JWE as one recipient. For ECDH-1PU the sender's static public key is
+ * required, and for ECDH-ES it must be absent. Every failure is DECRYPTION_FAILED (detail in
+ * `cause`) except an invalid ephemeral key, which is public and reported as INVALID_KEY.
+ */
+export async function decryptJwe(jwe: ParsedJwe, recipient: { kid: string; key: PrivateKey }, sender?: PublicKey): Promise<Uint8Array> {
+  const ka = KEY_AGREEMENT[jwe.alg];
+  if (ka.mode === '1PU' && !sender) throw failed('ECDH-1PU needs the sender key');
+  if (ka.mode === 'ES' && sender) throw failed('a sender key was given for ECDH-ES');
+  const entry = jwe.recipients.find((r) => r.kid === recipient.kid);
+  if (!entry) throw failed('recipient not found');
+  if (recipient.key.curve !== jwe.epk.curve || (sender && sender.curve !== jwe.epk.curve)) throw failed('key curve differs from the epk curve');
+
+  const epk = await backend.importPublicKey(jwe.epk.curve, jwe.epk.raw);
+  const ze = await backend.ecdh(recipient.key, epk);
+  const z = ka.mode === '1PU' ? concat(ze, await backend.ecdh(recipient.key, sender!)) : ze;
+  const kek = await concatKdf(z, jwe.alg, jwe.apu ?? new Uint8Array(0), jwe.apv ?? new Uint8Array(0), ka.kekBytes, ka.mode === '1PU' ? jwe.tag : undefined);
+  const cek = await backend.aesKeyUnwrap(kek, entry.encryptedKey);
+  if (cek.length !== CONTENT_ENC[jwe.enc].keyLength) throw failed('unwrapped key has the wrong length');
+  return backend.decrypt(jwe.enc, cek, jwe.iv, jwe.ciphertext, jwe.tag, utf8(jwe.protectedB64));
+}

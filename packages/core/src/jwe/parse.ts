@@ -1,0 +1,87 @@
+import { DIDCommError, ErrorCodes, malformed } from '../errors.js';
+import { CONTENT_ENC, CURVE_INFO, type ContentEncAlg } from '../crypto/types.js';
+import { jwkToPublicRaw } from '../keys/jwk.js';
+import { decode, fromUtf8 } from '../util/base64url.js';
+import { isObject, parseJsonObject } from '../util/json.js';
+import { CBC_HMAC_ENC, KEY_AGREEMENT, isKeyAgreementAlg, type KeyAgreementAlg } from './algorithms.js';
+import type { GeneralJwe, JweProtectedHeader, ParsedJwe } from './types.js';
+
+export interface JweParsePolicy {
+  /** Allowed `alg` values (default: every ECDH-ES/1PU key-wrapping variant). */
+  algs?: readonly KeyAgreementAlg[];
+  /** Allowed `enc` values (default: every content algorithm we implement). */
+  encs?: readonly ContentEncAlg[];
+  maxRecipients?: number;
+}
+
+/** True when `value` has the shape of a JWE (general or flattened JSON). */
+export const looksLikeJwe = (value: unknown): boolean =>
+  isObject(value) && typeof value.ciphertext === 'string' && (Array.isArray(value.recipients) || typeof value.encrypted_key === 'string' || 'protected' in value);
+
+/**
+ * Validate and decode a JSON JWE before any crypto runs. General JSON is canonical;
+ * flattened JSON (one recipient at the top level) is normalized to it.
+ */
+export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe {
+  if (!isObject(value)) throw malformed('JWE is not a JSON object');
+  const v = value as Record<string, unknown>;
+  for (const f of ['protected', 'iv', 'ciphertext', 'tag'] as const) {
+    if (typeof v[f] !== 'string') throw malformed(`JWE ${f} is missing or not a string`);
+  }
+  let recipientsIn: unknown = v.recipients;
+  if (recipientsIn === undefined && typeof v.encrypted_key === 'string') recipientsIn = [{ header: v.header, encrypted_key: v.encrypted_key }];
+  if (!Array.isArray(recipientsIn) || recipientsIn.length === 0) throw malformed('JWE has no recipients');
+  const max = policy.maxRecipients ?? 1000;
+  if (recipientsIn.length > max) throw new DIDCommError(ErrorCodes.LIMIT_EXCEEDED, `JWE has ${recipientsIn.length} recipients, more than ${max}`);
+
+  const protectedB64 = v.protected as string;
+  const header = parseJsonObject(fromUtf8(decode(protectedB64, 'JWE protected header')), 'JWE protected header') as JweProtectedHeader;
+  if (v.unprotected !== undefined && !isObject(v.unprotected)) throw malformed('JWE unprotected header is not an object');
+
+  const alg = header.alg;
+  if (!isKeyAgreementAlg(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${String(alg)} is not supported`);
+  if (policy.algs && !policy.algs.includes(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${alg} is not allowed here`);
+  const enc = header.enc;
+  if (typeof enc !== 'string' || !Object.prototype.hasOwnProperty.call(CONTENT_ENC, enc)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${String(enc)} is not supported`);
+  if (policy.encs && !policy.encs.includes(enc as ContentEncAlg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${enc} is not allowed here`);
+  const mode = KEY_AGREEMENT[alg].mode;
+  if (mode === '1PU' && !CBC_HMAC_ENC.includes(enc as ContentEncAlg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `${alg} requires an AES-CBC-HMAC content encryption, not ${enc}`);
+  if (header.crit !== undefined) throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'JWE crit header parameters are not supported');
+  if (header.zip !== undefined) throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'compressed JWE (zip) is not supported');
+
+  if (!isObject(header.epk)) throw malformed('JWE epk is missing');
+  if ('d' in header.epk) throw malformed('JWE epk carries a private key');
+  const epk = jwkToPublicRaw(header.epk);
+  if (!CURVE_INFO[epk.curve].agreement) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE epk curve ${epk.curve} cannot do key agreement`);
+
+  const apv = header.apv === undefined || header.apv === null ? undefined : decode(header.apv as string, 'JWE apv');
+  const apu = header.apu === undefined || header.apu === null ? undefined : decode(header.apu as string, 'JWE apu');
+  if (header.skid !== undefined && typeof header.skid !== 'string') throw malformed('JWE skid is not a string');
+  let skid = header.skid as string | undefined;
+  if (mode === '1PU') {
+    if (skid !== undefined && apu === undefined) throw malformed('JWE skid present, but no apu');
+    if (apu !== undefined) {
+      const fromApu = fromUtf8(apu);
+      if (skid !== undefined && skid !== fromApu) throw malformed('JWE apu does not match skid');
+      skid = fromApu;
+    }
+    if (skid === undefined) throw malformed('authcrypt JWE names no sender (skid/apu)');
+  } else if (skid !== undefined) {
+    throw malformed('anoncrypt JWE must not carry skid');
+  }
+
+  const recipients = recipientsIn.map((r, i) => {
+    if (!isObject(r) || !isObject(r.header) || typeof r.header.kid !== 'string') throw malformed(`JWE recipient ${i} has no header.kid`);
+    return { kid: r.header.kid, encryptedKey: decode(r.encrypted_key as string, `JWE recipient ${i} encrypted_key`) };
+  });
+
+  const iv = decode(v.iv as string, 'JWE iv');
+  const tag = decode(v.tag as string, 'JWE tag');
+  const p = CONTENT_ENC[enc as ContentEncAlg];
+  if (iv.length !== p.ivLength) throw malformed(`JWE iv has the wrong length for ${enc}`);
+  if (tag.length !== p.tagLength) throw malformed(`JWE tag has the wrong length for ${enc}`);
+  const ciphertext = decode(v.ciphertext as string, 'JWE ciphertext');
+
+  const raw: GeneralJwe = { protected: protectedB64, recipients: recipientsIn as GeneralJwe['recipients'], iv: v.iv as string, ciphertext: v.ciphertext as string, tag: v.tag as string };
+  return { raw, protectedB64, header, alg, enc: enc as ContentEncAlg, epk, apu, apv, skid, recipients, iv, ciphertext, tag };
+}

@@ -1,0 +1,44 @@
+import type { ContentEncAlg, Curve } from '../crypto/types.js';
+import type { KeyAgreementAlg } from './algorithms.js';
+import type { PublicJwk } from '../keys/jwk.js';
+
+/** A JWE in General JSON Serialization (RFC 7516 §7.2.1), as DIDComm sends it. */
+export interface GeneralJwe {
+  protected: string;
+  recipients: Array<{ header: { kid: string; [k: string]: unknown }; encrypted_key: string }>;
+  iv: string;
+  ciphertext: string;
+  tag: string;
+  unprotected?: Record<string, unknown>;
+  aad?: string;
+}
+
+export interface JweProtectedHeader {
+  typ?: string;
+  alg: KeyAgreementAlg;
+  enc: ContentEncAlg;
+  epk: PublicJwk;
+  apv?: string;
+  apu?: string;
+  skid?: string;
+  cty?: string;
+  [k: string]: unknown;
+}
+
+/** A JWE checked at the boundary: every field decoded, every algorithm on the allow-list. */
+export interface ParsedJwe {
+  raw: GeneralJwe;
+  protectedB64: string;
+  header: JweProtectedHeader;
+  alg: KeyAgreementAlg;
+  enc: ContentEncAlg;
+  epk: { curve: Curve; raw: Uint8Array };
+  apu?: Uint8Array;
+  apv?: Uint8Array;
+  /** Sender key id: `skid`, or `apu` decoded when skid is absent. */
+  skid?: string;
+  recipients: Array<{ kid: string; encryptedKey: Uint8Array }>;
+  iv: Uint8Array;
+  ciphertext: Uint8Array;
+  tag: Uint8Array;
+}
