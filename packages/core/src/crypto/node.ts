@@ -171,7 +171,9 @@ export const backend: CryptoBackend = {
     } catch (e) {
       throw invalidKey('key agreement failed', e);
     }
-    if (isAllZero(z)) throw invalidKey('key agreement gave the all-zero secret (low-order point)');
+    // Only X25519 has low-order points (all-zero output). On the prime-order EC curves an
+    // all-zero secret is the legitimate x = 0 coordinate (Wycheproof ecdh EdgeCaseSharedSecret).
+    if (CURVE_INFO[priv.curve].kty === 'OKP' && isAllZero(z)) throw invalidKey('key agreement gave the all-zero secret (low-order point)');
     return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
   },
   async sign(priv, data) {

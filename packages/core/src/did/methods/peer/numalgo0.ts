@@ -22,10 +22,9 @@ export function parsePeer0(did: string): RawKey {
 export function resolvePeer0(did: string, format: PeerDocFormat): DIDDocument {
   const key = parsePeer0(did);
   if (format === 'current') return expandSingleKeyDocument(did, key, { encoding: 'Multikey', idBase: '', derive: true, embedAgreement: false });
-  const vm: VerificationMethod = { id: legacyKeyId(publicRawToMultikey(key.curve, key.raw)), controller: did, ...vmBody(key, legacyEncoding(format)) };
-  const { type, ...rest } = vm;
-  const ordered: VerificationMethod = { id: vm.id, type, ...rest };
-  const doc: DIDDocument = { '@context': legacyContexts(format, new Set([key.curve])), id: did, verificationMethod: [ordered] };
+  const { type, ...material } = vmBody(key, legacyEncoding(format));
+  const vm: VerificationMethod = { id: legacyKeyId(publicRawToMultikey(key.curve, key.raw)), type, controller: did, ...material };
+  const doc: DIDDocument = { '@context': legacyContexts(format, new Set([key.curve])), id: did, verificationMethod: [vm] };
   if (canSign(key.curve)) {
     doc.authentication = [vm.id];
     doc.assertionMethod = [vm.id];
