@@ -35,6 +35,14 @@ export const ErrorCodes = {
   FROM_PRIOR_INVALID: 'ERR_FROM_PRIOR_INVALID',
   /** No usable DIDCommMessaging service or routing loop. */
   ROUTING: 'ERR_ROUTING',
+  /** Delivery failed on every transport and service we tried. */
+  TRANSPORT: 'ERR_TRANSPORT',
+  /** A message id seen before from the same sender (replay). */
+  DUPLICATE: 'ERR_DUPLICATE',
+  /** The peer answered a request with a problem report (its body is in `cause`). */
+  PROBLEM_REPORT: 'ERR_PROBLEM_REPORT',
+  /** A request got no answer in time. */
+  TIMEOUT: 'ERR_TIMEOUT',
   /** A file-backed store failed (wrong passphrase, corrupt file). */
   STORE: 'ERR_STORE',
 } as const;

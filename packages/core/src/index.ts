@@ -14,12 +14,19 @@ export { unpack, type UnpackOptions, type UnpackPolicy } from './pack/unpack.js'
 export type { UnpackMetadata } from './pack/metadata.js';
 export { FORWARD_TYPE, wrapInForward, parseForward, findMessagingServices, type MessagingService } from './pack/forward.js';
 
-export type { DIDDocument, DIDResolver, VerificationMethod, Service, ServiceEndpointObject } from './did/types.js';
-export { parseDidUrl, isDid, didOf } from './did/url.js';
-export { didcommEndpoints, findVerificationMethod, methodsFor, type DIDCommEndpoint } from './did/document.js';
+export * from './did/index.js';
+export * from './secrets/index.js';
 
-export type { Secret, SecretsResolver } from './secrets/types.js';
-export { InMemorySecrets } from './secrets/memory.js';
+export { Agent, EMPTY_TYPE, type AgentOptions, type SendOptions, type SendResult, type Received } from './agent/agent.js';
+export { jsonLogger, silentLogger, type Logger } from './agent/logger.js';
+export { Router, type InboundContext, type Handler, type Middleware, type ReplyOptions, type ProtocolRegistration } from './protocols/router.js';
+export { parseMessageType, type MessageTypeParts } from './protocols/piuri.js';
+export * as problemReport from './protocols/report-problem/v2/messages.js';
+export { ProblemReportError, ProblemCodes, PROBLEM_REPORT } from './protocols/report-problem/v2/messages.js';
+export { HttpTransport, type HttpTransportOptions } from './transport/http-client.js';
+export { WsTransport, type WsTransportOptions, type WebSocketLike, type WebSocketConstructor } from './transport/ws-client.js';
+export { MemoryHub, MemoryTransport } from './transport/memory.js';
+export { TransportError, isDIDCommMediaType, mediaTypeOf, MEDIA_TYPES, type OutboundTransport, type Session, type TransportHost } from './transport/types.js';
 
 export type { Curve, SignAlg, ContentEncAlg } from './crypto/types.js';
 export { publicRawToJwk, jwkToPublicRaw, type PublicJwk, type PrivateJwk } from './keys/jwk.js';

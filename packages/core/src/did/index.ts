@@ -34,5 +34,5 @@ export { createPeer2, type PeerKeyInput, type PeerPurpose } from './methods/peer
 export { createPeer0 } from './methods/peer/numalgo0.js';
 export { createPeer4 } from './methods/peer/numalgo4.js';
 export { peer3FromPeer2 } from './methods/peer/numalgo3.js';
-export { peer1FromGenesis } from './methods/peer/numalgo1.js';
+export { peer1FromGenesis, registerPeer1Genesis } from './methods/peer/numalgo1.js';
 export { resolveOrThrow } from './require.js';

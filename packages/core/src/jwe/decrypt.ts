@@ -11,13 +11,22 @@ const failed = (why: string, cause?: unknown) => new DIDCommError(ErrorCodes.DEC
 
 /**
  * Decrypt a parsed JWE as one recipient. For ECDH-1PU the sender's static public key is
- * required, and for ECDH-ES it must be absent. Every failure is DECRYPTION_FAILED (detail in
- * `cause`) except an invalid ephemeral key, which is public and reported as INVALID_KEY.
+ * required, and for ECDH-ES it must be absent. Given with its `kid`, the sender must be the
+ * one the JWE names (skid/apu), so a key looked up under another id is refused. Every failure
+ * is DECRYPTION_FAILED (detail in `cause`) except an invalid ephemeral key, which is public and
+ * reported as INVALID_KEY.
  */
-export async function decryptJwe(jwe: ParsedJwe, recipient: { kid: string; key: PrivateKey }, sender?: PublicKey): Promise<Uint8Array> {
+export async function decryptJwe(
+  jwe: ParsedJwe,
+  recipient: { kid: string; key: PrivateKey },
+  senderIn?: PublicKey | { kid: string; key: PublicKey },
+): Promise<Uint8Array> {
   const ka = KEY_AGREEMENT[jwe.alg];
+  const senderKid = senderIn && 'kid' in senderIn ? senderIn.kid : undefined;
+  const sender = senderIn && 'kid' in senderIn ? senderIn.key : senderIn;
   if (ka.mode === '1PU' && !sender) throw failed('ECDH-1PU needs the sender key');
   if (ka.mode === 'ES' && sender) throw failed('a sender key was given for ECDH-ES');
+  if (senderKid !== undefined && senderKid !== jwe.skid) throw failed('the sender key is not the one the JWE names (skid)');
   const entry = jwe.recipients.find((r) => r.kid === recipient.kid);
   if (!entry) throw failed('recipient not found');
   if (recipient.key.curve !== jwe.epk.curve || (sender && sender.curve !== jwe.epk.curve)) throw failed('key curve differs from the epk curve');

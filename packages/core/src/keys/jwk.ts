@@ -17,10 +17,31 @@ export interface PrivateJwk extends PublicJwk {
 
 const bad = (msg: string) => new DIDCommError(ErrorCodes.INVALID_KEY, msg);
 
+/**
+ * What the caller is about to do with a key. When given, the JWK's own restrictions are
+ * honoured if present (RFC 7517 §4.2-4.4, as panva/jose does): `use` must equal `use`,
+ * `key_ops` must contain one of `ops`, and `alg` must equal `alg`.
+ */
+export interface JwkUsage {
+  use: 'sig' | 'enc';
+  ops: readonly string[];
+  alg?: string;
+}
+
+function checkUsage(j: Record<string, unknown>, usage: JwkUsage) {
+  const denied = (msg: string) => new DIDCommError(ErrorCodes.KEY_NOT_AUTHORIZED, msg);
+  if (j.use !== undefined && j.use !== usage.use) throw denied(`JWK use ${JSON.stringify(j.use)} does not allow ${usage.use}`);
+  if (j.key_ops !== undefined && !(Array.isArray(j.key_ops) && usage.ops.some((op) => (j.key_ops as unknown[]).includes(op)))) {
+    throw denied(`JWK key_ops do not allow ${usage.ops.join(' or ')}`);
+  }
+  if (usage.alg !== undefined && j.alg !== undefined && j.alg !== usage.alg) throw denied(`JWK alg ${JSON.stringify(j.alg)} does not allow ${usage.alg}`);
+}
+
 /** Raw public bytes of a JWK (OKP: x; EC: 0x04 || x || y), with shape checks. No curve math here. */
-export function jwkToPublicRaw(jwk: unknown): { curve: Curve; raw: Uint8Array } {
+export function jwkToPublicRaw(jwk: unknown, usage?: JwkUsage): { curve: Curve; raw: Uint8Array } {
   if (typeof jwk !== 'object' || jwk === null) throw bad('JWK is not an object');
   const j = jwk as Record<string, unknown>;
+  if (usage) checkUsage(j, usage);
   if (!isCurve(j.crv)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `unsupported JWK curve ${String(j.crv)}`);
   const curve = j.crv;
   const info = CURVE_INFO[curve];

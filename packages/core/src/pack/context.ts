@@ -5,22 +5,18 @@ import { findVerificationMethod, isAuthorized, methodsFor, verificationMethodPub
 import type { DIDDocument, DIDResolver, VerificationMethod } from '../did/types.js';
 import { parseDidUrl } from '../did/url.js';
 import type { SecretsResolver } from '../secrets/types.js';
+import { createResolver } from '../did/resolver.js';
 
 export interface KeyContext {
   resolver: DIDResolver;
   secrets?: SecretsResolver;
 }
 
-let defaultResolver: (() => DIDResolver) | undefined;
-/** Set by the DID layer so that `resolver` may be omitted (createResolver()). */
-export function setDefaultResolverFactory(factory: () => DIDResolver): void {
-  defaultResolver = factory;
-}
 let sharedDefault: DIDResolver | undefined;
+/** The resolver given, or one shared createResolver() (peer, key, jwk, web; cached), made on first use. */
 export function resolverOrDefault(resolver: DIDResolver | undefined): DIDResolver {
   if (resolver) return resolver;
-  if (!defaultResolver) throw new TypeError('no resolver given and no default resolver is available');
-  return (sharedDefault ??= defaultResolver());
+  return (sharedDefault ??= createResolver());
 }
 
 /** Resolve a DID or fail with a typed error; resolver exceptions become RESOLUTION_FAILED. */

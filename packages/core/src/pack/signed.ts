@@ -35,8 +35,10 @@ export async function signMessage(message: Message, o: PackSignedOptions): Promi
   if (!o.secrets) throw new TypeError('packSigned needs options.secrets');
   const m = withTyp(validateMessage(message));
   const signerDid = parseDidUrl(o.signBy).did;
-  if (m.from !== undefined && parseDidUrl(m.from).did !== signerDid) {
-    throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `the signer ${signerDid} is not the message's from (${m.from})`);
+  // unpack requires from == signer DID (spec "Message Layer Addressing Consistency"), so a
+  // signed message without from could never be received.
+  if (m.from === undefined || parseDidUrl(m.from).did !== signerDid) {
+    throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `the signer ${signerDid} is not the message's from (${m.from ?? 'absent'})`);
   }
   const { keys } = await keysFor(resolverOrDefault(o.resolver), o.signBy, 'authentication');
   const held = await o.secrets.findSecrets(keys.map((k) => k.kid));

@@ -41,7 +41,10 @@ export function derivedX25519(ed: RawKey): RawKey {
  * Shared by did:key (idBase = the DID) and did:peer:0 (idBase = '' for relative ids).
  */
 export function expandSingleKeyDocument(did: string, key: RawKey, options: { encoding: KeyEncoding; idBase: string; derive: boolean; embedAgreement: boolean }): DIDDocument {
-  const vm = (k: RawKey): VerificationMethod => ({ id: `${options.idBase}#${publicRawToMultikey(k.curve, k.raw)}`, controller: did, ...vmBody(k, options.encoding) });
+  const vm = (k: RawKey): VerificationMethod => {
+    const { type, ...material } = vmBody(k, options.encoding);
+    return { id: `${options.idBase}#${publicRawToMultikey(k.curve, k.raw)}`, type, controller: did, ...material };
+  };
   const main = vm(key);
   const doc: DIDDocument = { '@context': [], id: did, verificationMethod: [main] };
   if (canSign(key.curve)) {
@@ -76,8 +79,7 @@ function reorder(doc: DIDDocument): DIDDocument {
 
 export function resolveDidKey(did: string, options: DidKeyOptions = {}): DIDDocument {
   const { key } = parseDidKey(did);
-  const format = options.publicKeyFormat;
-  const encoding: KeyEncoding = format ?? 'Suite2020';
+  const encoding: KeyEncoding = options.publicKeyFormat ?? 'Suite2020';
   return expandSingleKeyDocument(did, key, {
     encoding,
     idBase: did,

@@ -4,6 +4,7 @@ import { isObject, parseJsonObject } from '../../../util/json.js';
 import type { DIDDocument } from '../../types.js';
 import { malformedDid } from '../common.js';
 import { multihashSha256 } from './hash.js';
+import type { PeerDidStore } from './store.js';
 
 const RE = /^did:peer:1zQm[1-9A-HJ-NP-Za-km-z]{44}$/;
 
@@ -28,4 +29,11 @@ export function resolvedPeer1(did: string, stored: DIDDocument): DIDDocument {
     return o;
   };
   return { id: did, ...(fix(stored) as object) } as DIDDocument;
+}
+
+/** Register a genesis document so its did:peer:1 resolves through `store`; returns the DID. */
+export async function registerPeer1Genesis(store: PeerDidStore, storedText: string): Promise<string> {
+  const { did, stored } = await peer1FromGenesis(storedText);
+  store.set(did, { storedDocument: stored });
+  return did;
 }

@@ -1,0 +1,351 @@
+import { DIDCommError, ErrorCodes } from '../errors.js';
+import type { DIDResolver } from '../did/types.js';
+import { parseDidUrl } from '../did/url.js';
+import { newId } from '../message/create.js';
+import type { Message } from '../message/types.js';
+import { resolverOrDefault } from '../pack/context.js';
+import { packEncrypted } from '../pack/encrypted.js';
+import { findMessagingServices } from '../pack/forward.js';
+import type { UnpackMetadata } from '../pack/metadata.js';
+import { unpack, type UnpackPolicy } from '../pack/unpack.js';
+import { PROBLEM_REPORT, ProblemCodes, ProblemReportError, type ProblemReportBody } from '../protocols/report-problem/v2/messages.js';
+import { Router, type InboundContext, type ReplyOptions } from '../protocols/router.js';
+import type { SecretsResolver } from '../secrets/types.js';
+import { TransportError, type OutboundTransport, type Session, type TransportHost } from '../transport/types.js';
+import { silentLogger, type Logger } from './logger.js';
+import { SeenIds } from './seen-ids.js';
+
+export const EMPTY_TYPE = 'https://didcomm.org/empty/1.0/empty';
+
+export interface AgentOptions {
+  /** Our DIDs; the first is the default sender. */
+  did: string | string[];
+  secrets: SecretsResolver;
+  resolver?: DIDResolver;
+  router?: Router;
+  transports?: OutboundTransport[];
+  logger?: Logger;
+  unpackPolicy?: UnpackPolicy;
+  /** Delivery attempts per service and the first backoff delay (doubled each time). */
+  retry?: { attempts?: number; baseDelayMs?: number };
+  requestTimeoutMs?: number;
+}
+
+export interface SendOptions {
+  /** Anoncrypt even though the message has a `from` (default: authcrypt when it has one). */
+  anonymous?: boolean;
+  signBy?: string;
+  protectSender?: boolean;
+  encAlgAnon?: string;
+  /** Use this open channel instead of resolving the recipient's endpoint. */
+  session?: Session;
+  /** Use only this service of the recipient. */
+  serviceId?: string;
+}
+
+export interface SendResult {
+  /** Where it went: an endpoint URI, or `session:<id>` for an open channel. */
+  via: string;
+  packedBytes: number;
+}
+
+export interface Received {
+  message: Message;
+  metadata: UnpackMetadata;
+}
+
+interface ReturnRoute {
+  session: Session;
+  thread?: string;
+}
+
+interface Pending {
+  resolve(r: Received): void;
+  reject(e: unknown): void;
+  timer: ReturnType<typeof setTimeout>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One object that ties DIDs, secrets, resolver, router and transports together. It unpacks
+ * what transports hand it, refuses replays and expired messages, dispatches to handlers,
+ * answers problems with problem reports, and sends replies over the best channel.
+ */
+export class Agent implements TransportHost {
+  readonly router: Router;
+  readonly secrets: SecretsResolver;
+  readonly resolver: DIDResolver;
+  readonly logger: Logger;
+  /** Prior DID -> new DID, learned from from_prior (spec "DID Rotation"). */
+  readonly rotations = new Map<string, string>();
+  readonly #dids: string[];
+  readonly #transports: OutboundTransport[];
+  readonly #policy: UnpackPolicy;
+  readonly #seen = new SeenIds();
+  readonly #returnRoutes = new Map<string, ReturnRoute[]>();
+  readonly #pending = new Map<string, Pending>();
+  readonly #retry: { attempts: number; baseDelayMs: number };
+  readonly #requestTimeoutMs: number;
+  /** Our own prior DID and its from_prior JWT, sent until a peer writes to the new DID. */
+  #fromPrior: { jwt: string; prior: string; pendingPeers: Set<string> | 'all' } | undefined;
+  #stopped = false;
+
+  constructor(o: AgentOptions) {
+    this.#dids = Array.isArray(o.did) ? [...o.did] : [o.did];
+    if (this.#dids.length === 0) throw new TypeError('an agent needs at least one DID');
+    this.secrets = o.secrets;
+    this.resolver = resolverOrDefault(o.resolver);
+    this.router = o.router ?? new Router();
+    this.#transports = o.transports ?? [];
+    this.logger = o.logger ?? silentLogger;
+    this.#policy = o.unpackPolicy ?? {};
+    this.#retry = { attempts: o.retry?.attempts ?? 3, baseDelayMs: o.retry?.baseDelayMs ?? 200 };
+    this.#requestTimeoutMs = o.requestTimeoutMs ?? 15_000;
+    this.router.fallback((ctx) => this.#unsupported(ctx));
+  }
+
+  get did(): string {
+    return this.#dids[0];
+  }
+  get dids(): readonly string[] {
+    return this.#dids;
+  }
+  addDid(did: string, asDefault = false): void {
+    if (!this.#dids.includes(did)) asDefault ? this.#dids.unshift(did) : this.#dids.push(did);
+    else if (asDefault) this.#dids.unshift(...this.#dids.splice(this.#dids.indexOf(did), 1));
+  }
+  addTransport(t: OutboundTransport): void {
+    this.#transports.push(t);
+  }
+  /** Register a handler (shortcut for router.on). */
+  on(type: string, handler: (ctx: InboundContext) => unknown, options?: { roles?: string[] }): this {
+    this.router.on(type, handler, options);
+    return this;
+  }
+
+  /** Rotate to `newDid`: it becomes the default, and `fromPriorJwt` rides on what we send next. */
+  rotateTo(newDid: string, fromPriorJwt: string): void {
+    const prior = this.did;
+    this.addDid(newDid, true);
+    this.#fromPrior = { jwt: fromPriorJwt, prior, pendingPeers: 'all' };
+  }
+
+  // ---- inbound ----
+
+  /** Unpack and handle one message from a transport. Throws DIDCommError for bad input. */
+  async receive(packed: string, session?: Session): Promise<Received> {
+    const { message, metadata } = await unpack(packed, { resolver: this.resolver, secrets: this.secrets, ...this.#policy });
+    const senderDid = message.from !== undefined ? parseDidUrl(message.from).did : undefined;
+    if (senderDid && this.rotations.has(senderDid)) {
+      throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `${senderDid} rotated to ${this.rotations.get(senderDid)}; messages from the prior DID are ignored`);
+    }
+    if (!this.#seen.add(senderDid ?? 'anonymous', message.id)) {
+      throw new DIDCommError(ErrorCodes.DUPLICATE, `message ${message.id} was already received`);
+    }
+    if (metadata.fromPrior?.sub !== undefined && metadata.authenticated && senderDid === metadata.fromPrior.sub) {
+      this.rotations.set(metadata.fromPrior.iss, metadata.fromPrior.sub);
+      this.logger.info('peer rotated its DID', { from: metadata.fromPrior.iss, to: metadata.fromPrior.sub });
+    }
+    this.#noteWrittenTo(metadata, senderDid);
+    if (session && senderDid && (message.return_route === 'all' || message.return_route === 'thread')) {
+      this.#addReturnRoute(senderDid, { session, thread: message.return_route === 'thread' ? message.thid ?? message.id : undefined });
+    }
+    this.logger.debug('received', { id: message.id, type: message.type, from: senderDid, encrypted: metadata.encrypted, authenticated: metadata.authenticated });
+
+    const ctx = this.#context(message, metadata, senderDid, session);
+    const waiting = message.thid !== undefined ? this.#pending.get(message.thid) : undefined;
+    if (waiting) {
+      this.#pending.delete(message.thid!);
+      clearTimeout(waiting.timer);
+      if (message.type === PROBLEM_REPORT) {
+        waiting.reject(new DIDCommError(ErrorCodes.PROBLEM_REPORT, `peer reported a problem: ${String(message.body?.code)}`, { cause: message.body }));
+      } else waiting.resolve({ message, metadata });
+    }
+    if (!waiting || this.router.handlerFor(message.type)) await this.#dispatch(ctx);
+    await this.#honourPleaseAck(ctx);
+    return { message, metadata };
+  }
+
+  #context(message: Message, metadata: UnpackMetadata, senderDid: string | undefined, session?: Session): InboundContext {
+    const ourDid = metadata.decryptedWithKid ? parseDidUrl(metadata.decryptedWithKid).did : this.did;
+    const returnRouted = session && (message.return_route === 'all' || message.return_route === 'thread');
+    return {
+      message,
+      metadata,
+      sender: metadata.authenticated ? senderDid : undefined,
+      state: { session, ourDid },
+      reply: async (reply, options?: ReplyOptions) => {
+        if (!senderDid) throw new DIDCommError(ErrorCodes.ROUTING, 'cannot reply: the message names no sender');
+        const full: Message = {
+          id: newId(),
+          thid: message.thid ?? message.id,
+          ...(message.pthid !== undefined ? { pthid: message.pthid } : {}),
+          from: ourDid,
+          to: [senderDid],
+          created_time: Math.floor(Date.now() / 1000),
+          ...reply,
+        } as Message;
+        await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined });
+      },
+    };
+  }
+
+  async #dispatch(ctx: InboundContext): Promise<void> {
+    try {
+      await this.router.dispatch(ctx);
+    } catch (e) {
+      if (ctx.message.type === PROBLEM_REPORT) return;
+      const body: ProblemReportBody =
+        e instanceof ProblemReportError
+          ? e.body
+          : e instanceof DIDCommError && (e.code === ErrorCodes.KEY_NOT_AUTHORIZED || e.code === ErrorCodes.LAYER_MISMATCH)
+            ? { code: ProblemCodes.NOT_AUTHORIZED, comment: 'Not authorized' }
+            : { code: ProblemCodes.INTERNAL, comment: 'The message could not be processed' };
+      if (!(e instanceof ProblemReportError)) this.logger.warn('handler failed', { id: ctx.message.id, type: ctx.message.type, error: e instanceof Error ? e.message : String(e) });
+      await this.#problem(ctx, body);
+    }
+  }
+
+  async #problem(ctx: InboundContext, body: ProblemReportBody): Promise<void> {
+    if (!ctx.message.from) return;
+    await ctx
+      .reply({ type: PROBLEM_REPORT, pthid: ctx.message.thid ?? ctx.message.id, ack: [ctx.message.id], body: { ...body } })
+      .catch((err) => this.logger.warn('could not send problem report', { id: ctx.message.id, error: err instanceof Error ? err.message : String(err) }));
+  }
+
+  async #unsupported(ctx: InboundContext): Promise<void> {
+    if (ctx.message.type === PROBLEM_REPORT) {
+      this.logger.warn('problem report received', { from: ctx.sender, code: ctx.message.body?.code, pthid: ctx.message.pthid });
+      return;
+    }
+    if (ctx.message.type === EMPTY_TYPE) return;
+    throw new ProblemReportError(ProblemCodes.UNSUPPORTED_MESSAGE, 'Message type {1} is not supported', [ctx.message.type]);
+  }
+
+  async #honourPleaseAck(ctx: InboundContext): Promise<void> {
+    const asks = ctx.message.please_ack;
+    // Never honour an ACK request on a pure ACK (spec: no ACK loops).
+    if (!asks || !ctx.message.from || (ctx.message.type === EMPTY_TYPE && ctx.message.ack)) return;
+    const ids = asks.map((a) => (a === '' ? ctx.message.id : a));
+    await ctx.reply({ type: EMPTY_TYPE, ack: ids, body: {} }).catch((e) => this.logger.warn('could not send ack', { error: String(e) }));
+  }
+
+  #addReturnRoute(did: string, rr: ReturnRoute) {
+    const list = (this.#returnRoutes.get(did) ?? []).filter((r) => r.session.open && r.session.id !== rr.session.id);
+    list.push(rr);
+    this.#returnRoutes.set(did, list);
+  }
+
+  /** An open return-routed channel to `did` that may carry `message`, if any. */
+  #returnRouteFor(did: string, message: Message): Session | undefined {
+    const list = this.#returnRoutes.get(did);
+    if (!list) return undefined;
+    const open = list.filter((r) => r.session.open);
+    if (open.length !== list.length) this.#returnRoutes.set(did, open);
+    const thid = message.thid ?? message.id;
+    return open.find((r) => r.thread === undefined || r.thread === thid)?.session;
+  }
+
+  /** Sessions currently open to a DID (for live delivery by mediators). */
+  sessionsFor(did: string): Session[] {
+    return (this.#returnRoutes.get(did) ?? []).filter((r) => r.session.open).map((r) => r.session);
+  }
+
+  #noteWrittenTo(metadata: UnpackMetadata, senderDid: string | undefined) {
+    if (!this.#fromPrior || !senderDid || !metadata.decryptedWithKid) return;
+    if (parseDidUrl(metadata.decryptedWithKid).did !== this.did) return;
+    // The peer now writes to our new DID: stop sending it from_prior (spec: until a message arrives at the new DID).
+    if (this.#fromPrior.pendingPeers === 'all') this.#fromPrior.pendingPeers = new Set();
+    this.#fromPrior.pendingPeers.add(senderDid);
+  }
+
+  // ---- outbound ----
+
+  /** Pack and deliver `message` to each DID in its `to`. */
+  async send(message: Message, o: SendOptions = {}): Promise<SendResult[]> {
+    if (this.#stopped) throw new TypeError('the agent is stopped');
+    if (!message.to || message.to.length === 0) throw new TypeError('send needs message.to');
+    const out: SendResult[] = [];
+    for (const to of message.to) out.push(await this.#sendTo(this.#withFromPrior(message, to), parseDidUrl(to).did, o));
+    return out;
+  }
+
+  #withFromPrior(message: Message, to: string): Message {
+    const fp = this.#fromPrior;
+    if (!fp || message.from_prior !== undefined || message.from !== this.did) return message;
+    if (fp.pendingPeers !== 'all' && fp.pendingPeers.has(parseDidUrl(to).did)) return message;
+    return { ...message, from_prior: fp.jwt };
+  }
+
+  async #sendTo(message: Message, to: string, o: SendOptions): Promise<SendResult> {
+    const from = o.anonymous || message.from === undefined ? undefined : message.from;
+    const channel = o.session?.open ? o.session : this.#returnRouteFor(to, message);
+    if (channel) {
+      const { packed } = await packEncrypted(message, { to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: false, resolver: this.resolver, secrets: this.secrets });
+      await channel.send(packed);
+      return { via: `session:${channel.id}`, packedBytes: packed.length };
+    }
+    const services = await findMessagingServices(this.resolver, to, o.serviceId);
+    if (services.length === 0) throw new DIDCommError(ErrorCodes.ROUTING, `${to} has no DIDCommMessaging service we can use, and no open channel`);
+    const errors: unknown[] = [];
+    for (const service of services) {
+      const scheme = service.uri.split(':')[0].toLowerCase();
+      const transport = this.#transports.find((t) => t.schemes.includes(scheme));
+      if (!transport) {
+        errors.push(new Error(`no transport for ${scheme}`));
+        continue;
+      }
+      const { packed } = await packEncrypted(message, {
+        to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: { serviceId: service.serviceId }, resolver: this.resolver, secrets: this.secrets,
+      });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await transport.send(service.uri, packed, this);
+          this.logger.debug('sent', { id: message.id, type: message.type, to, uri: service.uri, attempt });
+          return { via: service.uri, packedBytes: packed.length };
+        } catch (e) {
+          errors.push(e);
+          const retryable = !(e instanceof TransportError) || e.retryable;
+          if (!retryable || attempt >= this.#retry.attempts || this.#stopped) break;
+          await sleep(this.#retry.baseDelayMs * 2 ** (attempt - 1));
+        }
+      }
+      this.logger.warn('delivery failed, trying the next service', { id: message.id, to, uri: service.uri });
+    }
+    throw new DIDCommError(ErrorCodes.TRANSPORT, `could not deliver ${message.id} to ${to}`, { cause: errors.at(-1) });
+  }
+
+  /** Send and wait for the first message in its thread (thid = its id). */
+  async request(message: Message, o: SendOptions & { timeoutMs?: number } = {}): Promise<Received> {
+    const result = new Promise<Received>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(message.id);
+        reject(new DIDCommError(ErrorCodes.TIMEOUT, `no answer to ${message.type} within ${o.timeoutMs ?? this.#requestTimeoutMs} ms`));
+      }, o.timeoutMs ?? this.#requestTimeoutMs);
+      this.#pending.set(message.id, { resolve, reject, timer });
+    });
+    // The answer may arrive before send() returns; the caller observes it through `result`.
+    result.catch(() => undefined);
+    try {
+      await this.send(message, o);
+    } catch (e) {
+      const p = this.#pending.get(message.id);
+      if (p) clearTimeout(p.timer);
+      this.#pending.delete(message.id);
+      throw e;
+    }
+    return result;
+  }
+
+  /** Stop: pending requests fail, transports close. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const [id, p] of this.#pending) {
+      clearTimeout(p.timer);
+      p.reject(new DIDCommError(ErrorCodes.TIMEOUT, `agent stopped before ${id} was answered`));
+    }
+    this.#pending.clear();
+    await Promise.all(this.#transports.map((t) => t.close?.()));
+  }
+}

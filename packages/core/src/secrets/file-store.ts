@@ -1,0 +1,228 @@
+// A secrets store kept in one file, encrypted at rest: scrypt(passphrase) -> AES-256-GCM,
+// the header authenticated as AAD. Every write goes to a temporary file that is fsynced and
+// then renamed over the old one, so a crash leaves either the old file or the new, never half.
+// Node-only (node:fs): exported from `@didcomm-ts/core/node`, not from the main entry.
+import { open, readFile, rename, unlink, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { DIDCommError, ErrorCodes } from '../errors.js';
+import { backend } from '../crypto/index.js';
+import { scryptKey, type ScryptParams } from '../crypto/passphrase.js';
+import { decode, encode, fromUtf8, utf8 } from '../util/base64url.js';
+import { toHex } from '../util/bytes.js';
+import { isObject, parseJson } from '../util/json.js';
+import type { Secret, SecretsResolver } from './types.js';
+
+export interface FileSecretsStoreOptions {
+  /** Create the file when it does not exist (default true). */
+  create?: boolean;
+  /** scrypt cost for files this store writes (default N = 2^17, r = 8, p = 1). */
+  scrypt?: Partial<ScryptParams>;
+}
+
+const FORMAT = 'didcomm-ts/secrets';
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_SCRYPT: ScryptParams = { N: 2 ** 17, r: 8, p: 1 };
+
+interface Header {
+  format: typeof FORMAT;
+  v: 1;
+  kdf: 'scrypt';
+  N: number;
+  r: number;
+  p: number;
+  salt: string;
+  enc: 'A256GCM';
+}
+
+const storeError = (msg: string, cause?: unknown) => new DIDCommError(ErrorCodes.STORE, msg, cause === undefined ? undefined : { cause });
+// The header fields in a fixed order, so the AAD is the same bytes on write and on read.
+const aadOf = (h: Header) => utf8(JSON.stringify([h.format, h.v, h.kdf, h.N, h.r, h.p, h.salt, h.enc]));
+
+export class FileSecretsStore implements SecretsResolver {
+  readonly path: string;
+  #secrets: Map<string, Secret>;
+  #header: Header;
+  #key: Uint8Array;
+  #writes: Promise<void> = Promise.resolve();
+
+  private constructor(path: string, header: Header, key: Uint8Array, secrets: Secret[]) {
+    this.path = path;
+    this.#header = header;
+    this.#key = key;
+    this.#secrets = new Map(secrets.map((s) => [s.id, s]));
+  }
+
+  /** Open (or create) the store at `path`. A wrong passphrase fails with ERR_STORE. */
+  static async open(path: string, passphrase: string, options: FileSecretsStoreOptions = {}): Promise<FileSecretsStore> {
+    if (typeof path !== 'string' || path.length === 0) throw new TypeError('path must be a non-empty string');
+    if (typeof passphrase !== 'string' || passphrase.length === 0) throw new TypeError('passphrase must be a non-empty string');
+    let text: string;
+    try {
+      const st = await stat(path);
+      if (st.size > MAX_FILE_BYTES) throw storeError(`${path} is larger than ${MAX_FILE_BYTES} bytes`);
+      text = await readFile(path, 'utf8');
+    } catch (e) {
+      if (e instanceof DIDCommError) throw e;
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT' && options.create !== false) {
+        const { header, key } = await newKey(passphrase, options.scrypt);
+        const store = new FileSecretsStore(path, header, key, []);
+        await store.#persist();
+        return store;
+      }
+      throw storeError(`cannot read ${path}`, e);
+    }
+    const { header, iv, ct, tag } = parseFile(text);
+    const key = await scryptKey(passphrase, decode(header.salt), header);
+    let plain: Uint8Array;
+    try {
+      plain = await backend.decrypt('A256GCM', key, iv, ct, tag, aadOf(header));
+    } catch (e) {
+      throw storeError('wrong passphrase, or the secrets file is corrupted', e);
+    }
+    return new FileSecretsStore(path, header, key, parseSecrets(plain));
+  }
+
+  async getSecret(kid: string): Promise<Secret | null> {
+    const s = this.#secrets.get(kid);
+    return s ? structuredClone(s) : null;
+  }
+
+  async findSecrets(kids: string[]): Promise<string[]> {
+    return kids.filter((k) => this.#secrets.has(k));
+  }
+
+  list(): Secret[] {
+    return [...this.#secrets.values()].map((s) => structuredClone(s));
+  }
+
+  /** Add or replace secrets, and write the file before returning. */
+  async add(...secrets: Secret[]): Promise<void> {
+    for (const s of secrets) checkSecret(s);
+    return this.#mutate(() => {
+      for (const s of secrets) this.#secrets.set(s.id, structuredClone(s));
+    });
+  }
+
+  async remove(kid: string): Promise<boolean> {
+    let removed = false;
+    await this.#mutate(() => {
+      removed = this.#secrets.delete(kid);
+    });
+    return removed;
+  }
+
+  /** Re-encrypt the file under a new passphrase (fresh salt). */
+  async changePassphrase(passphrase: string, options: { scrypt?: Partial<ScryptParams> } = {}): Promise<void> {
+    if (typeof passphrase !== 'string' || passphrase.length === 0) throw new TypeError('passphrase must be a non-empty string');
+    const { header, key } = await newKey(passphrase, options.scrypt ?? { N: this.#header.N, r: this.#header.r, p: this.#header.p });
+    await this.#mutate(() => {
+      this.#header = header;
+      this.#key = key;
+    });
+  }
+
+  // Writes run one at a time and in order; the in-memory view changes only once the
+  // file holding it is on disk, so a failed write leaves both as they were.
+  #mutate(change: () => void): Promise<void> {
+    const run = async () => {
+      const saved = { secrets: new Map(this.#secrets), header: this.#header, key: this.#key };
+      change();
+      try {
+        await this.#persist();
+      } catch (e) {
+        this.#secrets = saved.secrets;
+        this.#header = saved.header;
+        this.#key = saved.key;
+        throw e;
+      }
+    };
+    const p = this.#writes.then(run, run);
+    this.#writes = p.catch(() => {});
+    return p;
+  }
+
+  async #persist(): Promise<void> {
+    const iv = backend.randomBytes(12);
+    const plain = utf8(JSON.stringify({ secrets: [...this.#secrets.values()] }));
+    const { ciphertext, tag } = await backend.encrypt('A256GCM', this.#key, iv, plain, aadOf(this.#header));
+    const file = JSON.stringify({ ...this.#header, iv: encode(iv), ct: encode(ciphertext), tag: encode(tag) });
+    await writeAtomic(this.path, file);
+  }
+}
+
+async function newKey(passphrase: string, params: Partial<ScryptParams> = {}): Promise<{ header: Header; key: Uint8Array }> {
+  const p = { ...DEFAULT_SCRYPT, ...params };
+  const salt = backend.randomBytes(16);
+  const header: Header = { format: FORMAT, v: 1, kdf: 'scrypt', N: p.N, r: p.r, p: p.p, salt: encode(salt), enc: 'A256GCM' };
+  return { header, key: await scryptKey(passphrase, salt, p) };
+}
+
+function parseFile(text: string): { header: Header; iv: Uint8Array; ct: Uint8Array; tag: Uint8Array } {
+  let o: unknown;
+  try {
+    o = parseJson(text, 'secrets file', 4);
+  } catch (e) {
+    throw storeError('the secrets file is not valid JSON (corrupted?)', e);
+  }
+  if (!isObject(o) || o.format !== FORMAT || o.v !== 1 || o.kdf !== 'scrypt' || o.enc !== 'A256GCM') throw storeError('not a didcomm-ts secrets file, or an unknown version');
+  if (typeof o.salt !== 'string' || typeof o.iv !== 'string' || typeof o.ct !== 'string' || typeof o.tag !== 'string') throw storeError('the secrets file is missing fields');
+  const header: Header = { format: FORMAT, v: 1, kdf: 'scrypt', N: o.N as number, r: o.r as number, p: o.p as number, salt: o.salt, enc: 'A256GCM' };
+  try {
+    const iv = decode(o.iv);
+    const tag = decode(o.tag);
+    if (iv.length !== 12 || tag.length !== 16 || decode(o.salt).length < 16) throw new Error('bad lengths');
+    return { header, iv, ct: decode(o.ct), tag };
+  } catch (e) {
+    throw storeError('the secrets file has malformed fields', e);
+  }
+}
+
+function parseSecrets(plain: Uint8Array): Secret[] {
+  let o: unknown;
+  try {
+    o = parseJson(fromUtf8(plain), 'secrets');
+  } catch (e) {
+    throw storeError('the decrypted secrets are not valid JSON', e);
+  }
+  if (!isObject(o) || !Array.isArray(o.secrets)) throw storeError('the decrypted secrets have the wrong shape');
+  for (const s of o.secrets) checkSecret(s, true);
+  return o.secrets as Secret[];
+}
+
+function checkSecret(s: unknown, fromFile = false): void {
+  const ok = isObject(s) && typeof s.id === 'string' && s.id.length > 0 && typeof s.type === 'string' && (isObject(s.privateKeyJwk) || typeof s.privateKeyMultibase === 'string' || typeof s.privateKeyBase58 === 'string');
+  if (!ok) {
+    if (fromFile) throw storeError('a stored secret has the wrong shape');
+    throw new TypeError('a secret needs an id, a type and privateKeyJwk, privateKeyMultibase or privateKeyBase58');
+  }
+}
+
+/** Write `data` to `path` so that readers see the old content or the new, never a mix. */
+export async function writeAtomic(path: string, data: string): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${toHex(backend.randomBytes(6))}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx', 0o600);
+    try {
+      await fh.writeFile(data, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw storeError(`cannot write ${path}`, e);
+  }
+  // The rename is durable only once the directory entry is; not every platform allows this.
+  try {
+    const d = await open(dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}

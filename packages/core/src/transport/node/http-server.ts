@@ -1,0 +1,112 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DIDCommError, ErrorCodes } from '../../errors.js';
+import { isDIDCommMediaType, mediaTypeOf, type Session, type TransportHost } from '../types.js';
+
+export interface HttpHandlerOptions {
+  /** Largest request body accepted (default 1 MiB); larger gets 413 without reading it all. */
+  maxBytes?: number;
+  /** Called with every refused request, for logs and metrics (no message content). */
+  onError?: (status: number, code: string) => void;
+}
+
+/** The HTTP status for a refused message: the client learns what kind of problem, no more. */
+export function statusFor(e: unknown): number {
+  if (!(e instanceof DIDCommError)) return 500;
+  switch (e.code) {
+    case ErrorCodes.LIMIT_EXCEEDED:
+      return 413;
+    case ErrorCodes.DUPLICATE:
+      return 409;
+    case ErrorCodes.EXPIRED:
+      return 410;
+    case ErrorCodes.KEY_NOT_AUTHORIZED:
+    case ErrorCodes.LAYER_MISMATCH:
+      return 403;
+    case ErrorCodes.SECRET_NOT_FOUND:
+      return 404;
+    case ErrorCodes.RESOLUTION_FAILED:
+    case ErrorCodes.TRANSPORT:
+      return 502;
+    default:
+      return 400;
+  }
+}
+
+/** Read a request body up to `max` bytes; null when it is larger. */
+export function readBody(req: IncomingMessage, max: number): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) {
+      req.resume();
+      resolve(null);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > max) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+let counter = 0;
+
+/**
+ * A Node request handler for DIDComm over HTTP (spec "HTTPS"): POST with a DIDComm media
+ * type, 202 on success, or 200 with one return-routed message in the body.
+ */
+export function createHttpHandler(host: TransportHost, o: HttpHandlerOptions = {}) {
+  const maxBytes = o.maxBytes ?? 1024 * 1024;
+  const refuse = (res: ServerResponse, status: number, code: string, message: string) => {
+    o.onError?.(status, code);
+    if (res.headersSent) return;
+    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: code, message }));
+  };
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'POST a DIDComm message');
+    if (!isDIDCommMediaType(req.headers['content-type'])) {
+      req.resume();
+      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json');
+    }
+    let body: string | null;
+    try {
+      body = await readBody(req, maxBytes);
+    } catch {
+      return refuse(res, 400, 'bad_request', 'the request body could not be read');
+    }
+    if (body === null) return refuse(res, 413, ErrorCodes.LIMIT_EXCEEDED, `messages are limited to ${maxBytes} bytes`);
+    let reply: string | undefined;
+    let open = true;
+    const session: Session = {
+      id: `http:${++counter}`,
+      kind: 'http',
+      get open() {
+        return open && reply === undefined;
+      },
+      send: async (packed) => {
+        if (!open || reply !== undefined) throw new Error('this HTTP exchange already carries its one reply');
+        reply = packed;
+      },
+    };
+    try {
+      await host.receive(body, session);
+    } catch (e) {
+      open = false;
+      const code = e instanceof DIDCommError ? e.code : 'internal_error';
+      return refuse(res, statusFor(e), code, e instanceof DIDCommError ? e.message : 'internal error');
+    }
+    open = false;
+    if (reply !== undefined) res.writeHead(200, { 'content-type': mediaTypeOf(reply) }).end(reply);
+    else res.writeHead(202).end();
+  };
+}
