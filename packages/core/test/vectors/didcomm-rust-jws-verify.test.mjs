@@ -19,6 +19,7 @@ import { backend } from '../../dist/crypto/index.js';
 import { parseJws } from '../../dist/jws/parse.js';
 import { parseCompact, verifyCompact, verifySignature } from '../../dist/jws/verify.js';
 import { jwkToPublicRaw } from '../../dist/keys/jwk.js';
+import { DIDCommError } from '../../dist/errors.js';
 import { loadVector } from '../helpers.mjs';
 
 const V = loadVector('didcomm-rust/jws_verify.json').values;
@@ -28,7 +29,7 @@ async function pub(jwk) {
   return backend.importPublicKey(curve, raw);
 }
 
-const code = (c) => (e) => e?.name === 'DIDCommError' && e.code === c;
+const code = (c) => (e) => e instanceof DIDCommError && e.code === c;
 
 const ALICE = {
   ED25519: () => pub(V.ALICE_PKEY_ED25519),
