@@ -25,7 +25,7 @@ export {
   type ParsedDIDLike,
 } from './did-resolver.js';
 export { createDID, type CreateDIDOptions, type CreatedDID, type ServiceInput } from './create.js';
-export { rotateDID, type RotateDIDOptions, type FromPriorClaims } from './rotate.js';
+export { rotateDID, type RotateDIDOptions, type RotationClaims } from './rotate.js';
 export { resolveDidKey, didKeyFromPublicKey, type DidKeyOptions } from './methods/key.js';
 export { resolveDidJwk, didJwkFromJwk } from './methods/jwk.js';
 export { resolveDidWeb, didWebToUrl, type DidWebOptions, type FetchLike } from './methods/web.js';

@@ -7,8 +7,11 @@ import { methodsFor, verificationMethodPublicKey } from './document.js';
 import type { DIDResolver } from './types.js';
 import { isDid, absoluteId } from './url.js';
 
-/** The from_prior JWT claims; iss and sub are DIDs, never DID URLs. */
-export interface FromPriorClaims {
+/**
+ * The from_prior JWT claims; iss and sub are DIDs, never DID URLs. A type alias (not an
+ * interface) so it is assignable to message/from-prior's FromPriorClaims.
+ */
+export type RotationClaims = {
   iss: string;
   sub: string;
   iat: number;
@@ -16,7 +19,7 @@ export interface FromPriorClaims {
   exp?: number;
   nbf?: number;
   jti?: string;
-}
+};
 
 export interface RotateDIDOptions {
   /** The DID being retired (iss). */
@@ -31,7 +34,7 @@ export interface RotateDIDOptions {
   /** Seconds since the epoch (default now). */
   iat?: number;
   /** Optional claims to add. */
-  claims?: Pick<FromPriorClaims, 'aud' | 'exp' | 'nbf' | 'jti'>;
+  claims?: Pick<RotationClaims, 'aud' | 'exp' | 'nbf' | 'jti'>;
 }
 
 const invalid = (msg: string) => new DIDCommError(ErrorCodes.FROM_PRIOR_INVALID, msg);
@@ -40,7 +43,7 @@ const invalid = (msg: string) => new DIDCommError(ErrorCodes.FROM_PRIOR_INVALID,
  * The claims {iss: old, sub: new, iat} and the issuer kid: an authentication key of the
  * old DID that can sign and that we hold a secret for. Signing is packFromPrior's job.
  */
-export async function rotateDID(options: RotateDIDOptions): Promise<{ claims: FromPriorClaims; issuerKid: string }> {
+export async function rotateDID(options: RotateDIDOptions): Promise<{ claims: RotationClaims; issuerKid: string }> {
   const { oldDid, newDid } = options;
   if (!isDid(oldDid)) throw invalid('the old DID (iss) must be a DID, not a DID URL');
   if (!isDid(newDid)) throw invalid('the new DID (sub) must be a DID, not a DID URL');
@@ -68,7 +71,7 @@ export async function rotateDID(options: RotateDIDOptions): Promise<{ claims: Fr
     issuerKid = (await options.secrets.findSecrets(candidates))[0];
     if (!issuerKid) throw new DIDCommError(ErrorCodes.SECRET_NOT_FOUND, `no secret for any authentication key of ${oldDid}`);
   }
-  const claims: FromPriorClaims = { iss: oldDid, sub: newDid, iat };
+  const claims: RotationClaims = { iss: oldDid, sub: newDid, iat };
   for (const k of ['aud', 'exp', 'nbf', 'jti'] as const) {
     const v = options.claims?.[k];
     if (v !== undefined) (claims as unknown as Record<string, unknown>)[k] = v;

@@ -2,10 +2,9 @@
 import type { Curve } from '../../../crypto/types.js';
 import { multikeyToPublicRaw, publicRawToMultikey } from '../../../keys/multikey.js';
 import type { DIDDocument, VerificationMethod } from '../../types.js';
-import { asMalformed, malformedDid, vmBody, type RawKey } from '../common.js';
+import { asMalformed, CONTEXT, malformedDid, vmBody, type RawKey } from '../common.js';
 import { legacyContexts, legacyEncoding, legacyKeyId, type PeerDocFormat } from './format.js';
 import { decodeServiceElement, encodeService, expandCurrent, expandLegacy } from './service.js';
-import { CONTEXT } from '../common.js';
 
 /** Purpose codes: A assertion, E key agreement, V authentication, I/D capability invocation/delegation. */
 export type PeerPurpose = 'A' | 'E' | 'V' | 'I' | 'D';
