@@ -37,6 +37,9 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
   const protectedB64 = v.protected as string;
   const header = parseJsonObject(fromUtf8(decode(protectedB64, 'JWE protected header')), 'JWE protected header') as JweProtectedHeader;
   if (v.unprotected !== undefined && !isObject(v.unprotected)) throw malformed('JWE unprotected header is not an object');
+  // RFC 7516 §5.2: a JWE AAD member is authenticated with the protected header. We never pass
+  // it to the cipher, so accepting one would treat unauthenticated data as authenticated.
+  if (v.aad !== undefined) throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'JWE aad is not supported');
 
   const alg = header.alg;
   if (!isKeyAgreementAlg(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${String(alg)} is not supported`);
@@ -70,8 +73,18 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
     throw malformed('anoncrypt JWE must not carry skid');
   }
 
+  // RFC 7516 §7.2.1: names in the protected, shared and per-recipient headers MUST be disjoint;
+  // we read alg, enc, epk, apu, apv and skid only from the protected one, so a second value
+  // elsewhere must not slip by. kid is exempt: we read it only per recipient, and a single-
+  // recipient JWE converted from compact form carries it in the protected header as well.
+  const sharedNames = isObject(v.unprotected) ? Object.keys(v.unprotected) : [];
+  const clash = (names: string[]) => names.find((n) => n !== 'kid' && Object.prototype.hasOwnProperty.call(header, n));
+  if (clash(sharedNames) !== undefined) throw malformed(`JWE header parameter ${clash(sharedNames)} appears in both the protected and unprotected headers`);
   const recipients = recipientsIn.map((r, i) => {
     if (!isObject(r) || !isObject(r.header) || typeof r.header.kid !== 'string') throw malformed(`JWE recipient ${i} has no header.kid`);
+    const names = Object.keys(r.header);
+    const dup = clash(names) ?? names.find((n) => sharedNames.includes(n));
+    if (dup !== undefined) throw malformed(`JWE recipient ${i} header repeats the parameter ${dup}`);
     return { kid: r.header.kid, encryptedKey: decode(r.encrypted_key as string, `JWE recipient ${i} encrypted_key`) };
   });
 

@@ -23,6 +23,11 @@ export function parseJws(value: unknown, allowedAlgs?: readonly SignAlg[], maxSi
     if (s.header !== undefined && !isObject(s.header)) throw malformed(`JWS signature ${i} header is not an object`);
     const protectedHeader = parseJsonObject(fromUtf8(decode(s.protected, 'JWS protected header')), 'JWS protected header');
     const header = (s.header ?? {}) as Record<string, unknown>;
+    // RFC 7515 §7.2.1: the two headers MUST be disjoint, so an unsigned alg/typ/crit cannot
+    // contradict the signed one. kid is the exception: we write it in both for peers that read
+    // only one (sign.ts), and below it must then be equal.
+    const dup = Object.keys(header).find((n) => n !== 'kid' && Object.prototype.hasOwnProperty.call(protectedHeader, n));
+    if (dup !== undefined) throw malformed(`JWS header parameter ${dup} appears in both the protected and unprotected headers`);
     const alg = protectedHeader.alg;
     if (!isSignAlg(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWS alg ${String(alg)} is not supported`);
     if (allowedAlgs && !allowedAlgs.includes(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWS alg ${alg} is not allowed here`);

@@ -17,7 +17,7 @@ import { validateMessage } from '../message/validate.js';
 import { secretToPrivateKey } from '../secrets/keys.js';
 import type { SecretsResolver } from '../secrets/types.js';
 import { constantTimeEqual } from '../util/bytes.js';
-import { fromUtf8 } from '../util/base64url.js';
+import { fromUtf8, utf8 } from '../util/base64url.js';
 import { isObject, parseJson } from '../util/json.js';
 import { methodKey, resolveDocument, resolverOrDefault } from './context.js';
 import { parseForward } from './forward.js';
@@ -65,7 +65,10 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
   const maxBytes = o.maxBytes ?? 16 * 1024 * 1024;
   let value: unknown;
   if (typeof packed === 'string') {
-    if (packed.length > maxBytes) throw new DIDCommError(ErrorCodes.LIMIT_EXCEEDED, `message is larger than ${maxBytes} bytes`);
+    // A UTF-16 unit is at least one UTF-8 byte and at most three, so count bytes only when it matters.
+    if (packed.length > maxBytes || (packed.length * 3 > maxBytes && utf8(packed).length > maxBytes)) {
+      throw new DIDCommError(ErrorCodes.LIMIT_EXCEEDED, `message is larger than ${maxBytes} bytes`);
+    }
     value = parseJson(packed, 'message');
   } else if (isObject(packed)) {
     value = packed;
@@ -178,7 +181,10 @@ async function checkApv(jwe: ParsedJwe, o: UnpackPolicy) {
 async function decryptLayer(jwe: ParsedJwe, layer: Layer, resolver: DIDResolver, o: UnpackOptions): Promise<{ plaintext: Uint8Array; kid: string; senderKid?: string }> {
   if (!o.secrets) throw new DIDCommError(ErrorCodes.SECRET_NOT_FOUND, 'an encrypted message needs secrets to unpack');
   const kids = jwe.recipients.map((r) => r.kid);
-  for (const kid of kids) parseDidUrl(kid);
+  // A message for several DIDs MUST be encrypted separately for each (spec "Message
+  // Encryption"); didcomm-rust rejects recipient kids of more than one DID as well.
+  const recipientDids = new Set(kids.map((kid) => parseDidUrl(kid).did));
+  if (recipientDids.size !== 1) throw malformed('JWE recipient keys belong to more than one DID');
   const ours = await o.secrets.findSecrets(kids);
   if (ours.length === 0) throw new DIDCommError(ErrorCodes.SECRET_NOT_FOUND, 'none of the recipient keys is ours');
 

@@ -76,7 +76,7 @@ test('apv missing: rejected by default, accepted with allowMissingApv', async ()
 });
 
 test('apv present but wrong is rejected even with allowMissingApv', async () => {
-  const jwe = await craftJwe(plain({ to: [BOB] }), { to: BOB_X, apv: 'unsorted' });
+  const jwe = await craftJwe(plain({ to: [BOB] }), { to: [...BOB_X].reverse(), apv: 'unsorted' });
   await rejectsWith(unpack(JSON.stringify(jwe), { ...opts, allowMissingApv: true }), ErrorCodes.MALFORMED);
 });
 
@@ -200,14 +200,21 @@ test('authcrypt(anoncrypt(m)) and authcrypt(authcrypt(m)) -> MALFORMED', async (
   }
 });
 
-test('anoncrypt(authcrypt(sign(m))) -> MALFORMED (FEATURES 9)', async () => {
+// The spec lists anoncrypt(authcrypt(sign(m))) as a combination a sender MUST NOT emit, but
+// didcomm-rust emits it (sign_by + from + protect_sender) and accepts it, so for interop we
+// accept it too: every layer is still checked for consistency.
+test('anoncrypt(authcrypt(sign(m))) is accepted for didcomm-rust interop, with every layer checked', async () => {
   const m = plain({ from: ALICE, to: [BOB] });
   const jws = await craftJws(m, { keyKid: 'did:example:alice#key-1', secrets: alice });
   const auth = await craftJwe(jws, { to: BOB_X, from: 'did:example:alice#key-x25519-1', fromSecrets: alice });
-  // control: authcrypt(sign(m)) alone is accepted
-  assert.deepEqual((await unpack(JSON.stringify(auth), opts)).message, m);
   const outer = await craftJwe(auth, { to: BOB_X });
-  await rejectsWith(unpack(JSON.stringify(outer), opts), ErrorCodes.MALFORMED);
+  const { message, metadata } = await unpack(JSON.stringify(outer), opts);
+  assert.deepEqual(message, m);
+  assert.equal(metadata.nonRepudiation, true);
+  assert.equal(metadata.encAlgAnon, 'ECDH-ES+A256KW/A256CBC-HS512');
+  // ...and a Charlie-authcrypted layer under Alice's signature is still refused.
+  const charlieAuth = await craftJwe(jws, { to: BOB_X, from: 'did:example:charlie#key-x25519-1', fromSecrets: secretsOf('CHARLIE') });
+  await rejectsWith(unpack(JSON.stringify(await craftJwe(charlieAuth, { to: BOB_X })), opts), ErrorCodes.LAYER_MISMATCH);
 });
 
 test('sign(anoncrypt(m)) and sign(sign(m)) -> MALFORMED', async () => {
@@ -240,4 +247,37 @@ test('signed: packSigned with every DIDComm alg round-trips', async () => {
     assert.deepEqual(u.message, m);
     assert.equal(u.metadata.signAlg, alg);
   }
+});
+
+// ---- JOSE members we do not authenticate (bugs found while writing these tests) ----
+
+test('JWE with an aad member -> UNSUPPORTED (it would otherwise be accepted unauthenticated)', async () => {
+  const jwe = await craftJwe(plain({ from: ALICE, to: [BOB] }), { to: BOB_X, from: 'did:example:alice#key-x25519-1', fromSecrets: alice });
+  await rejectsWith(unpack(JSON.stringify({ ...jwe, aad: b64(Buffer.from('extra')) }), opts), ErrorCodes.UNSUPPORTED);
+});
+
+test('JWE header parameters repeated outside the protected header -> MALFORMED (RFC 7516 §7.2.1)', async () => {
+  const jwe = await craftJwe(plain({ from: ALICE, to: [BOB] }), { to: BOB_X, from: 'did:example:alice#key-x25519-1', fromSecrets: alice });
+  const variants = {
+    'unprotected alg': { ...jwe, unprotected: { alg: 'ECDH-ES+A256KW' } },
+    'unprotected skid': { ...jwe, unprotected: { skid: 'did:example:charlie#key-x25519-1' } },
+    'recipient epk': { ...jwe, recipients: jwe.recipients.map((r, i) => (i === 0 ? { ...r, header: { ...r.header, epk: protectedOf(jwe).epk } } : r)) },
+    'recipient enc': { ...jwe, recipients: jwe.recipients.map((r) => ({ ...r, header: { ...r.header, enc: 'A256GCM' } })) },
+  };
+  for (const [name, v] of Object.entries(variants)) await rejectsWith(unpack(JSON.stringify(v), opts), ErrorCodes.MALFORMED, name);
+  // unrelated shared parameters are still fine
+  const { message } = await unpack(JSON.stringify({ ...jwe, unprotected: { 'x-note': 'hi' } }), opts);
+  assert.equal(message.id, 'msg-1');
+});
+
+test('JWS parameters repeated in the unprotected header -> MALFORMED; kid may repeat if equal', async () => {
+  const m = plain({ from: ALICE });
+  const jws = await craftJws(m, { keyKid: 'did:example:alice#key-1', secrets: alice });
+  for (const extra of [{ alg: 'ES256' }, { typ: 'application/didcomm-signed+json' }]) {
+    const bad = { ...jws, signatures: [{ ...jws.signatures[0], header: { ...jws.signatures[0].header, ...extra } }] };
+    await rejectsWith(unpack(JSON.stringify(bad), opts), ErrorCodes.MALFORMED, Object.keys(extra)[0]);
+  }
+  const otherKid = { ...jws, signatures: [{ ...jws.signatures[0], header: { kid: 'did:example:alice#key-2' } }] };
+  await rejectsWith(unpack(JSON.stringify(otherKid), opts), ErrorCodes.MALFORMED);
+  assert.deepEqual((await unpack(JSON.stringify(jws), opts)).message, m);
 });

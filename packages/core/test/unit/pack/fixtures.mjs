@@ -108,3 +108,37 @@ export function freshX25519Doc(did, fragments) {
 }
 
 export { keysFor };
+
+/**
+ * encryptJwe with a protected header of our choosing (`patch(header)` returns the header to
+ * send), built from the same primitives, so that skid/apu variants are well-formed and
+ * authentic: the AAD and the ECDH-1PU KDF use exactly the header and apu sent.
+ */
+export async function craftJweWithHeader(payload, { to, from, fromSecrets, enc = 'A256CBC-HS512', patch, kdfApu, res = resolver }) {
+  const { backend } = await import('../../../dist/crypto/index.js');
+  const { CONTENT_ENC } = await import('../../../dist/crypto/types.js');
+  const { concatKdf } = await import('../../../dist/jwe/kdf.js');
+  const { publicKeyToJwk } = await import('../../../dist/keys/jwk.js');
+  const recipients = await Promise.all(to.map(async (kid) => ({ kid, key: await publicKeyOf(kid, res) })));
+  const sender = from ? { kid: from, key: await privateKeyOf(from, fromSecrets) } : undefined;
+  const alg = sender ? 'ECDH-1PU+A256KW' : 'ECDH-ES+A256KW';
+  const eph = await backend.generateKeyPair(recipients[0].key.curve, { ephemeral: true });
+  const apv = await didcommApv(to);
+  const base = { typ: 'application/didcomm-encrypted+json', alg, enc, ...(sender ? { skid: sender.kid, apu: encode(utf8(sender.kid)) } : {}), apv: encode(apv), epk: publicKeyToJwk(eph.publicKey) };
+  const header = patch ? patch(base) : base;
+  const protectedB64 = encode(utf8(JSON.stringify(header)));
+  const p = CONTENT_ENC[enc];
+  const cek = backend.randomBytes(p.keyLength);
+  const iv = backend.randomBytes(p.ivLength);
+  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+  const { ciphertext, tag } = await backend.encrypt(enc, cek, iv, utf8(text), utf8(protectedB64));
+  const apu = kdfApu ?? (typeof header.apu === 'string' ? Buffer.from(header.apu, 'base64url') : new Uint8Array(0));
+  const out = [];
+  for (const r of recipients) {
+    const ze = await backend.ecdh(eph, r.key);
+    const z = sender ? Buffer.concat([ze, await backend.ecdh(sender.key, r.key)]) : ze;
+    const kek = await concatKdf(new Uint8Array(z), alg, new Uint8Array(apu), apv, 32, sender ? tag : undefined);
+    out.push({ header: { kid: r.kid }, encrypted_key: encode(await backend.aesKeyWrap(kek, cek)) });
+  }
+  return { protected: protectedB64, recipients: out, iv: encode(iv), ciphertext: encode(ciphertext), tag: encode(tag) };
+}

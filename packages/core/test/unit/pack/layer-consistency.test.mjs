@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { unpack, packEncrypted, packSigned, ErrorCodes } from '../../../dist/index.js';
-import { ALICE, BOB, CHARLIE, craftJwe, craftJws, now, plain, rejectsWith, resolver, secretsOf } from './fixtures.mjs';
+import { ALICE, BOB, CHARLIE, craftJwe, craftJweWithHeader, craftJws, now, plain, rejectsWith, resolver, secretsOf } from './fixtures.mjs';
 
 const alice = secretsOf('ALICE');
 const bob = secretsOf('BOB');
@@ -81,6 +81,11 @@ test('signed: packSigned refuses a signer that is not from', async () => {
   await rejectsWith(packSigned(plain({ from: CHARLIE }), { signBy: ALICE, resolver, secrets: alice }), ErrorCodes.LAYER_MISMATCH);
 });
 
+test('signed: packSigned refuses a message without from, which unpack could never accept', async () => {
+  await rejectsWith(packSigned(plain(), { signBy: ALICE, resolver, secrets: alice }), ErrorCodes.LAYER_MISMATCH, 'packSigned');
+  await rejectsWith(packEncrypted(plain({ to: [BOB] }), { to: BOB, signBy: ALICE, resolver, secrets: alice, forward: false }), ErrorCodes.LAYER_MISMATCH, 'anoncrypt(sign)');
+});
+
 test('signed: signer key present in the DID doc but not under authentication -> KEY_NOT_AUTHORIZED', async () => {
   // alice#key-p256-1 is a P-256 keyAgreement key; an ES256 signature with it verifies cryptographically.
   const jws = await craftJws(plain({ from: ALICE }), { keyKid: 'did:example:alice#key-p256-1', secrets: alice });
@@ -127,4 +132,55 @@ test('anoncrypt(sign) with from differing from the signer -> LAYER_MISMATCH', as
   const jws = await craftJws(plain({ from: CHARLIE, to: [BOB] }), { keyKid: 'did:example:alice#key-1', secrets: alice });
   const jwe = await craftJwe(jws, { to: BOB_X });
   await rejectsWith(unpack(JSON.stringify(jwe), opts), ErrorCodes.LAYER_MISMATCH);
+});
+
+// ---- ERRATA 8: authcrypt sender from skid/apu ----
+
+const ALICE_X = 'did:example:alice#key-x25519-1';
+const b64s = (s) => Buffer.from(s).toString('base64url');
+
+test('ERRATA 8 control: the hand-built authcrypt with skid and apu is accepted', async () => {
+  const m = plain({ from: ALICE, to: [BOB] });
+  const jwe = await craftJweWithHeader(m, { to: BOB_X, from: ALICE_X, fromSecrets: alice });
+  assert.deepEqual((await unpack(JSON.stringify(jwe), opts)).message, m);
+});
+
+test('ERRATA 8: authcrypt with apu but no skid resolves the sender from apu', async () => {
+  const m = plain({ from: ALICE, to: [BOB] });
+  const jwe = await craftJweWithHeader(m, { to: BOB_X, from: ALICE_X, fromSecrets: alice, patch: ({ skid, ...h }) => h });
+  const { message, metadata } = await unpack(JSON.stringify(jwe), opts);
+  assert.deepEqual(message, m);
+  assert.equal(metadata.encryptedFromKid, ALICE_X);
+});
+
+test('ERRATA 8: authcrypt whose skid differs from the decoded apu -> MALFORMED', async () => {
+  const m = plain({ from: ALICE, to: [BOB] });
+  // apu names Alice's key (and the KDF uses it), skid claims Charlie's
+  const jwe = await craftJweWithHeader(m, { to: BOB_X, from: ALICE_X, fromSecrets: alice, patch: (h) => ({ ...h, skid: 'did:example:charlie#key-x25519-1' }) });
+  await rejectsWith(unpack(JSON.stringify(jwe), opts), ErrorCodes.MALFORMED);
+});
+
+test('ERRATA 8: authcrypt with skid but no apu -> MALFORMED', async () => {
+  const m = plain({ from: ALICE, to: [BOB] });
+  const jwe = await craftJweWithHeader(m, { to: BOB_X, from: ALICE_X, fromSecrets: alice, patch: ({ apu, ...h }) => h, kdfApu: new Uint8Array(0) });
+  await rejectsWith(unpack(JSON.stringify(jwe), opts), ErrorCodes.MALFORMED);
+});
+
+test('ERRATA 8: authcrypt with neither skid nor apu -> MALFORMED', async () => {
+  const jwe = await craftJweWithHeader(plain({ from: ALICE, to: [BOB] }), { to: BOB_X, from: ALICE_X, fromSecrets: alice, patch: ({ apu, skid, ...h }) => h, kdfApu: new Uint8Array(0) });
+  await rejectsWith(unpack(JSON.stringify(jwe), opts), ErrorCodes.MALFORMED);
+});
+
+test('ERRATA 8: authcrypt whose apu names a key of another DID than from -> LAYER_MISMATCH', async () => {
+  // Charlie encrypts honestly (skid = apu = his key) a plaintext claiming to be from Alice.
+  const jwe = await craftJweWithHeader(plain({ from: ALICE, to: [BOB] }), { to: BOB_X, from: 'did:example:charlie#key-x25519-1', fromSecrets: charlie });
+  await rejectsWith(unpack(JSON.stringify(jwe), opts), ErrorCodes.LAYER_MISMATCH);
+});
+
+test('ERRATA 8: anoncrypt with "apu": null is tolerated; anoncrypt with a skid -> MALFORMED', async () => {
+  const m = plain({ to: [BOB] });
+  const withNull = await craftJweWithHeader(m, { to: BOB_X, patch: (h) => ({ ...h, apu: null }), kdfApu: new Uint8Array(0) });
+  assert.deepEqual((await unpack(JSON.stringify(withNull), opts)).message, m);
+  const withSkid = await craftJweWithHeader(m, { to: BOB_X, patch: (h) => ({ ...h, skid: ALICE_X }) });
+  await rejectsWith(unpack(JSON.stringify(withSkid), opts), ErrorCodes.MALFORMED);
 });
