@@ -1,21 +1,24 @@
 import { DIDCommError, ErrorCodes } from '../errors.js';
+import type { ContentEncAlg } from '../crypto/types.js';
 import type { DIDResolver } from '../did/types.js';
 import { parseDidUrl } from '../did/url.js';
 import { newId } from '../message/create.js';
 import type { Message } from '../message/types.js';
 import { resolverOrDefault } from '../pack/context.js';
 import { packEncrypted } from '../pack/encrypted.js';
-import { findMessagingServices } from '../pack/forward.js';
+import { FORWARD_TYPE, findMessagingServices, wrapInForward } from '../pack/forward.js';
 import type { UnpackMetadata } from '../pack/metadata.js';
 import { unpack, type UnpackPolicy } from '../pack/unpack.js';
-import { PROBLEM_REPORT, ProblemCodes, ProblemReportError, type ProblemReportBody } from '../protocols/report-problem/v2/messages.js';
+import { EMPTY } from '../protocols/empty/v1/messages.js';
+import { PROBLEM_REPORT, ProblemCodes, ProblemReportError, problemBodyFor, type ProblemReportBody } from '../protocols/report-problem/v2/messages.js';
 import { Router, type InboundContext, type ReplyOptions } from '../protocols/router.js';
 import type { SecretsResolver } from '../secrets/types.js';
 import { TransportError, type OutboundTransport, type Session, type TransportHost } from '../transport/types.js';
 import { silentLogger, type Logger } from './logger.js';
+import { parseJsonObject } from '../util/json.js';
 import { SeenIds } from './seen-ids.js';
 
-export const EMPTY_TYPE = 'https://didcomm.org/empty/1.0/empty';
+export const EMPTY_TYPE = EMPTY;
 
 export interface AgentOptions {
   /** Our DIDs; the first is the default sender. */
@@ -147,6 +150,10 @@ export class Agent implements TransportHost {
       this.rotations.set(metadata.fromPrior.iss, metadata.fromPrior.sub);
       this.logger.info('peer rotated its DID', { from: metadata.fromPrior.iss, to: metadata.fromPrior.sub });
     }
+    const fp = this.#fromPrior;
+    if (fp && senderDid && metadata.decryptedWithKid && parseDidUrl(metadata.decryptedWithKid).did === fp.prior && fp.pendingPeers !== 'all' && fp.pendingPeers.has(senderDid)) {
+      throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `${senderDid} already writes to ${this.did}; messages to the prior DID are ignored`);
+    }
     this.#noteWrittenTo(metadata, senderDid);
     if (session && senderDid && (message.return_route === 'all' || message.return_route === 'thread')) {
       this.#addReturnRoute(senderDid, { session, thread: message.return_route === 'thread' ? message.thid ?? message.id : undefined });
@@ -156,6 +163,8 @@ export class Agent implements TransportHost {
     const ctx = this.#context(message, metadata, senderDid, session);
     const waiting = message.thid !== undefined ? this.#pending.get(message.thid) : undefined;
     if (waiting) {
+      // Handlers that also see it (a registered type) can tell it was awaited.
+      ctx.state.awaited = true;
       this.#pending.delete(message.thid!);
       clearTimeout(waiting.timer);
       if (message.type === PROBLEM_REPORT) {
@@ -196,12 +205,9 @@ export class Agent implements TransportHost {
       await this.router.dispatch(ctx);
     } catch (e) {
       if (ctx.message.type === PROBLEM_REPORT) return;
-      const body: ProblemReportBody =
-        e instanceof ProblemReportError
-          ? e.body
-          : e instanceof DIDCommError && (e.code === ErrorCodes.KEY_NOT_AUTHORIZED || e.code === ErrorCodes.LAYER_MISMATCH)
-            ? { code: ProblemCodes.NOT_AUTHORIZED, comment: 'Not authorized' }
-            : { code: ProblemCodes.INTERNAL, comment: 'The message could not be processed' };
+      // Nobody to send a problem report to (e.g. a refused forward): let the transport say it.
+      if (!ctx.message.from && e instanceof DIDCommError) throw e;
+      const body: ProblemReportBody = problemBodyFor(e);
       if (!(e instanceof ProblemReportError)) this.logger.warn('handler failed', { id: ctx.message.id, type: ctx.message.type, error: e instanceof Error ? e.message : String(e) });
       await this.#problem(ctx, body);
     }
@@ -225,8 +231,10 @@ export class Agent implements TransportHost {
 
   async #honourPleaseAck(ctx: InboundContext): Promise<void> {
     const asks = ctx.message.please_ack;
-    // Never honour an ACK request on a pure ACK (spec: no ACK loops).
+    // Never honour an ACK request on a pure ACK (spec: no ACK loops), on a forward (mediators
+    // MUST NOT), or on a thread the circuit breaker silenced.
     if (!asks || !ctx.message.from || (ctx.message.type === EMPTY_TYPE && ctx.message.ack)) return;
+    if (ctx.message.type === FORWARD_TYPE || ctx.state.silenced === true) return;
     const ids = asks.map((a) => (a === '' ? ctx.message.id : a));
     await ctx.reply({ type: EMPTY_TYPE, ack: ids, body: {} }).catch((e) => this.logger.warn('could not send ack', { error: String(e) }));
   }
@@ -299,21 +307,61 @@ export class Agent implements TransportHost {
       const { packed } = await packEncrypted(message, {
         to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: { serviceId: service.serviceId }, resolver: this.resolver, secrets: this.secrets,
       });
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await transport.send(service.uri, packed, this);
-          this.logger.debug('sent', { id: message.id, type: message.type, to, uri: service.uri, attempt });
-          return { via: service.uri, packedBytes: packed.length };
-        } catch (e) {
-          errors.push(e);
-          const retryable = !(e instanceof TransportError) || e.retryable;
-          if (!retryable || attempt >= this.#retry.attempts || this.#stopped) break;
-          await sleep(this.#retry.baseDelayMs * 2 ** (attempt - 1));
-        }
+      if (await this.#transmit(transport, service.uri, packed, errors)) {
+        this.logger.debug('sent', { id: message.id, type: message.type, to, uri: service.uri });
+        return { via: service.uri, packedBytes: packed.length };
       }
       this.logger.warn('delivery failed, trying the next service', { id: message.id, to, uri: service.uri });
     }
     throw new DIDCommError(ErrorCodes.TRANSPORT, `could not deliver ${message.id} to ${to}`, { cause: errors.at(-1) });
+  }
+
+  /** One service, with retries and backoff; false (errors collected) when every attempt failed. */
+  async #transmit(transport: OutboundTransport, uri: string, packed: string, errors: unknown[]): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await transport.send(uri, packed, this);
+        return true;
+      } catch (e) {
+        errors.push(e);
+        const retryable = !(e instanceof TransportError) || e.retryable;
+        if (!retryable || attempt >= this.#retry.attempts || this.#stopped) return false;
+        await sleep(this.#retry.baseDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  }
+
+  /**
+   * Deliver a message already encrypted for `next` (a DID or key id), as a mediator relays a
+   * forward's payload: over an open channel to that DID, else to its services, wrapped again
+   * for any routing keys that are not ours (spec "Mediator Process").
+   */
+  async deliverPacked(next: string, payload: string | Record<string, unknown>, o: { encAlgAnon?: ContentEncAlg } = {}): Promise<SendResult> {
+    if (this.#stopped) throw new TypeError('the agent is stopped');
+    const did = parseDidUrl(next).did;
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const channel = this.sessionsFor(did)[0];
+    if (channel) {
+      await channel.send(text);
+      return { via: `session:${channel.id}`, packedBytes: text.length };
+    }
+    const ours = (k: string) => this.#dids.includes(parseDidUrl(k).did);
+    // A service routed through us would loop back here.
+    const services = (await findMessagingServices(this.resolver, did)).filter((s) => !s.routingKeys.some(ours));
+    if (services.length === 0) throw new DIDCommError(ErrorCodes.ROUTING, `${did} has no endpoint we can relay to, and no open channel`);
+    const errors: unknown[] = [];
+    for (const service of services) {
+      const transport = this.#transports.find((t) => t.schemes.includes(service.uri.split(':')[0].toLowerCase()));
+      if (!transport) {
+        errors.push(new Error(`no transport for ${service.uri}`));
+        continue;
+      }
+      const wrapped = service.routingKeys.length
+        ? JSON.stringify(await wrapInForward(typeof payload === 'string' ? parseJsonObject(payload, 'relayed message') : payload, next, service.routingKeys, { resolver: this.resolver, encAlgAnon: o.encAlgAnon ?? 'A256CBC-HS512' }))
+        : text;
+      if (await this.#transmit(transport, service.uri, wrapped, errors)) return { via: service.uri, packedBytes: wrapped.length };
+    }
+    throw new DIDCommError(ErrorCodes.TRANSPORT, `could not relay to ${did}`, { cause: errors.at(-1) });
   }
 
   /** Send and wait for the first message in its thread (thid = its id). */

@@ -114,6 +114,56 @@ function checkSizes(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, tag?: U
   if (tag && tag.length !== p.tagLength) throw failed(new Error('wrong tag length'));
 }
 
+/**
+ * Ephemeral key pairs made ahead of time on libuv's thread pool (generation and the public
+ * key's encoding both run there), so a pack on the main thread only takes one. Each pair is
+ * used once; a curve is pooled only after its first use.
+ */
+class EphemeralPool {
+  readonly #ready = new Map<Curve, PrivateKey[]>();
+  readonly #inFlight = new Map<Curve, number>();
+  static readonly SIZE = 32;
+
+  take(curve: Curve): Promise<PrivateKey> {
+    const list = this.#ready.get(curve) ?? [];
+    this.#ready.set(curve, list);
+    const key = list.pop();
+    if (list.length + (this.#inFlight.get(curve) ?? 0) < EphemeralPool.SIZE / 2) this.#refill(curve);
+    return key ? Promise.resolve(key) : this.#generate(curve);
+  }
+
+  #refill(curve: Curve) {
+    const missing = EphemeralPool.SIZE - (this.#ready.get(curve)?.length ?? 0) - (this.#inFlight.get(curve) ?? 0);
+    for (let i = 0; i < missing; i++) {
+      this.#inFlight.set(curve, (this.#inFlight.get(curve) ?? 0) + 1);
+      this.#generate(curve).then(
+        (k) => {
+          this.#inFlight.set(curve, this.#inFlight.get(curve)! - 1);
+          this.#ready.get(curve)!.push(k);
+        },
+        () => this.#inFlight.set(curve, this.#inFlight.get(curve)! - 1),
+      );
+    }
+  }
+
+  #generate(curve: Curve): Promise<PrivateKey> {
+    const rawLength = curve === 'X25519' ? 32 : 1 + 2 * CURVE_INFO[curve].size;
+    const done = (resolve: (k: PrivateKey) => void, reject: (e: unknown) => void) => (err: Error | null, spki: Buffer, privateKey: nc.KeyObject) => {
+      if (err) return reject(err);
+      resolve({ curve, publicKey: { curve, raw: new Uint8Array(spki.subarray(spki.length - rawLength)) }, handle: privateKey });
+    };
+    return new Promise((resolve, reject) => {
+      const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+      // Node types the callback's private key as string when only the public encoding is set; it is a KeyObject.
+      const cb = done(resolve, reject) as unknown as (err: Error | null, spki: Buffer, priv: string) => void;
+      if (curve === 'X25519') nc.generateKeyPair('x25519', { publicKeyEncoding, privateKeyEncoding: undefined as never }, cb);
+      else if (EC_NAME[curve]) nc.generateKeyPair('ec', { namedCurve: EC_NAME[curve]!, publicKeyEncoding, privateKeyEncoding: undefined as never }, cb);
+      else reject(new DIDCommError(ErrorCodes.UNSUPPORTED, `${curve} has no key agreement`));
+    });
+  }
+}
+const ephemeralPool = new EphemeralPool();
+
 const AES_KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 const KW_CIPHER: Record<number, string> = { 16: 'id-aes128-wrap', 24: 'id-aes192-wrap', 32: 'id-aes256-wrap' };
 
@@ -124,6 +174,7 @@ export const backend: CryptoBackend = {
     return new Uint8Array(nc.createHash('sha256').update(data).digest());
   },
   async generateKeyPair(curve, options) {
+    if (options?.ephemeral) return ephemeralPool.take(curve);
     const { privateKey, publicKey } =
       CURVE_INFO[curve].kty === 'OKP'
         ? nc.generateKeyPairSync(curve.toLowerCase() as 'x25519')
