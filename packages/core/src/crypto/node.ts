@@ -147,20 +147,29 @@ class EphemeralPool {
   }
 
   #generate(curve: Curve): Promise<PrivateKey> {
-    const rawLength = curve === 'X25519' ? 32 : 1 + 2 * CURVE_INFO[curve].size;
-    const done = (resolve: (k: PrivateKey) => void, reject: (e: unknown) => void) => (err: Error | null, spki: Buffer, privateKey: nc.KeyObject) => {
-      if (err) return reject(err);
-      resolve({ curve, publicKey: { curve, raw: new Uint8Array(spki.subarray(spki.length - rawLength)) }, handle: privateKey });
-    };
+    if (curve === 'X25519') return x25519Ephemeral();
+    const rawLength = 1 + 2 * CURVE_INFO[curve].size;
     return new Promise((resolve, reject) => {
-      const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+      if (!EC_NAME[curve]) return reject(new DIDCommError(ErrorCodes.UNSUPPORTED, `${curve} has no key agreement`));
       // Node types the callback's private key as string when only the public encoding is set; it is a KeyObject.
-      const cb = done(resolve, reject) as unknown as (err: Error | null, spki: Buffer, priv: string) => void;
-      if (curve === 'X25519') nc.generateKeyPair('x25519', { publicKeyEncoding, privateKeyEncoding: undefined as never }, cb);
-      else if (EC_NAME[curve]) nc.generateKeyPair('ec', { namedCurve: EC_NAME[curve]!, publicKeyEncoding, privateKeyEncoding: undefined as never }, cb);
-      else reject(new DIDCommError(ErrorCodes.UNSUPPORTED, `${curve} has no key agreement`));
+      const cb = (err: Error | null, spki: Buffer, privateKey: nc.KeyObject) => {
+        if (err) return reject(err);
+        resolve({ curve, publicKey: { curve, raw: new Uint8Array(spki.subarray(spki.length - rawLength)) }, handle: privateKey });
+      };
+      nc.generateKeyPair('ec', { namedCurve: EC_NAME[curve]!, publicKeyEncoding: { type: 'spki', format: 'der' }, privateKeyEncoding: undefined as never }, cb as never);
     });
   }
+}
+
+// X25519 through WebCrypto, whose jobs run on the thread pool: generation and the public key
+// (the private scalar times the base point, RFC 7748 §6.1) both stay off the main thread.
+let basePoint: Promise<CryptoKey> | undefined;
+async function x25519Ephemeral(): Promise<PrivateKey> {
+  const subtle = nc.webcrypto.subtle;
+  basePoint ??= subtle.importKey('raw', Uint8Array.of(9, ...new Uint8Array(31)), { name: 'X25519' }, false, []) as Promise<CryptoKey>;
+  const pair = (await subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
+  const raw = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: await basePoint } as never, pair.privateKey, 256));
+  return { curve: 'X25519', publicKey: { curve: 'X25519', raw }, handle: nc.KeyObject.from(pair.privateKey as never) };
 }
 const ephemeralPool = new EphemeralPool();
 
