@@ -43,6 +43,8 @@ export const ErrorCodes = {
   PROBLEM_REPORT: 'ERR_PROBLEM_REPORT',
   /** A request got no answer in time. */
   TIMEOUT: 'ERR_TIMEOUT',
+  /** A mediator answered a mediate-request with mediate-deny. */
+  MEDIATION_DENIED: 'ERR_MEDIATION_DENIED',
   /** A file-backed store failed (wrong passphrase, corrupt file). */
   STORE: 'ERR_STORE',
 } as const;

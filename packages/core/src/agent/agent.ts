@@ -155,7 +155,9 @@ export class Agent implements TransportHost {
       throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `${senderDid} already writes to ${this.did}; messages to the prior DID are ignored`);
     }
     this.#noteWrittenTo(metadata, senderDid);
-    if (session && senderDid && (message.return_route === 'all' || message.return_route === 'thread')) {
+    // Only an authenticated sender may claim a channel for its DID; otherwise anyone could
+    // divert what we send to someone else. Replies to this very message still use `session`.
+    if (session && senderDid && metadata.authenticated && (message.return_route === 'all' || message.return_route === 'thread')) {
       this.#addReturnRoute(senderDid, { session, thread: message.return_route === 'thread' ? message.thid ?? message.id : undefined });
     }
     this.logger.debug('received', { id: message.id, type: message.type, from: senderDid, encrypted: metadata.encrypted, authenticated: metadata.authenticated });

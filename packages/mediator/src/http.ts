@@ -1,0 +1,137 @@
+// The mediator's HTTP surface: POST / (DIDComm, the three media types), GET /oob, /healthz,
+// /metrics. A DIDComm POST is answered only after the mediator has handled it (a forward:
+// after its durable write), 202 or 200 with a return-routed reply.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { DIDCommError, isDIDCommMediaType, mediaTypeOf, type Logger, type Session } from '@didcomm-ts/core';
+import { readBody, statusFor } from '@didcomm-ts/core/node';
+import { MediatorError } from './errors.js';
+import type { Mediator } from './mediator.js';
+
+export interface HttpOptions {
+  mediator: Mediator;
+  logger: Logger;
+  maxBytes: number;
+  /** Messages per second per connection. */
+  rateLimit: number;
+  invitation: () => { json: unknown; url: string };
+  health: () => Promise<Record<string, unknown>>;
+  metrics: () => Promise<string>;
+  /** True once shutdown began: new requests are refused with 503. */
+  stopping: () => boolean;
+}
+
+let counter = 0;
+
+/** A token bucket per connection: `rate` a second, bursts up to twice that. */
+function rateLimiter(rate: number) {
+  const buckets = new WeakMap<Socket, { tokens: number; at: number }>();
+  return (socket: Socket): boolean => {
+    const now = Date.now();
+    const b = buckets.get(socket) ?? { tokens: rate * 2, at: now };
+    b.tokens = Math.min(rate * 2, b.tokens + ((now - b.at) / 1000) * rate);
+    b.at = now;
+    buckets.set(socket, b);
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  };
+}
+
+export function createRequestHandler(o: HttpOptions) {
+  const allow = rateLimiter(o.rateLimit);
+  const metrics = o.mediator.metrics;
+  let inFlight = 0;
+  const send = (res: ServerResponse, status: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
+    if (res.headersSent) return;
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
+  };
+  const refuse = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) => {
+    metrics.inc('didcomm_mediator_refused_total', { reason: code });
+    send(res, status, JSON.stringify({ error: code, message }), 'application/json', headers);
+  };
+
+  async function didcomm(req: IncomingMessage, res: ServerResponse) {
+    if (!isDIDCommMediaType(req.headers['content-type'])) {
+      req.resume();
+      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json');
+    }
+    if (!allow(req.socket)) {
+      req.resume();
+      return refuse(res, 429, 'rate_limited', `at most ${o.rateLimit} messages a second per connection`, { 'retry-after': '1' });
+    }
+    let body: string | null;
+    try {
+      body = await readBody(req, o.maxBytes);
+    } catch {
+      return refuse(res, 400, 'bad_request', 'the request body could not be read');
+    }
+    if (body === null) return refuse(res, 413, 'ERR_LIMIT_EXCEEDED', `messages are limited to ${o.maxBytes} bytes`);
+    let reply: string | undefined;
+    let open = true;
+    const session: Session = {
+      id: `http:${++counter}`,
+      kind: 'http',
+      get open() {
+        return open && reply === undefined;
+      },
+      send: async (packed) => {
+        if (!open || reply !== undefined) throw new Error('this HTTP exchange already carries its one reply');
+        reply = packed;
+      },
+    };
+    try {
+      await o.mediator.receive(body, session);
+    } catch (e) {
+      open = false;
+      if (e instanceof MediatorError) return refuse(res, e.status, e.code, e.message);
+      if (e instanceof DIDCommError) return refuse(res, statusFor(e), e.code, e.message);
+      o.logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
+      return refuse(res, 500, 'internal_error', 'internal error');
+    }
+    open = false;
+    if (reply !== undefined) send(res, 200, reply, mediaTypeOf(reply));
+    else res.writeHead(202, { 'content-length': '0' }).end();
+  }
+
+  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (o.stopping()) {
+      req.resume();
+      return refuse(res, 503, 'shutting_down', 'the mediator is shutting down', { connection: 'close' });
+    }
+    inFlight++;
+    try {
+      const url = new URL(req.url ?? '/', 'http://x');
+      if (req.method === 'POST' && url.pathname === '/') return await didcomm(req, res);
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        req.resume();
+        return refuse(res, 405, 'method_not_allowed', 'POST / takes DIDComm messages');
+      }
+      switch (url.pathname) {
+        case '/oob': {
+          const inv = o.invitation();
+          if (url.searchParams.get('format') === 'url') return send(res, 200, inv.url, 'text/plain; charset=utf-8');
+          return send(res, 200, JSON.stringify(inv.json), 'application/json');
+        }
+        case '/healthz': {
+          const h = await o.health();
+          return send(res, h.status === 'ok' ? 200 : 503, JSON.stringify(h));
+        }
+        case '/metrics':
+          return send(res, 200, await o.metrics(), 'text/plain; version=0.0.4; charset=utf-8');
+        case '/': {
+          const inv = o.invitation();
+          return send(res, 200, JSON.stringify({ did: o.mediator.did, invitation: inv.url }), 'application/json');
+        }
+        default:
+          return refuse(res, 404, 'not_found', 'not found');
+      }
+    } catch (e) {
+      o.logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
+      return refuse(res, 500, 'internal_error', 'internal error');
+    } finally {
+      inFlight--;
+    }
+  };
+  return Object.assign(handler, { inFlight: () => inFlight });
+}

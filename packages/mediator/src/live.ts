@@ -1,0 +1,41 @@
+// Connections in live mode, per account, on this instance. Live mode belongs to a connection:
+// a new connection starts without it (messagepickup 3.0 / message-pickup 4.0 "Live Mode").
+import type { PickupVersion, Session } from '@didcomm-ts/core';
+
+export interface LiveEntry {
+  session: Session;
+  version: PickupVersion;
+  /** The mediator DID the client addressed (deliveries come from it). */
+  ourDid: string;
+}
+
+export class LiveSessions {
+  readonly #byAccount = new Map<string, Map<string, LiveEntry>>();
+
+  set(account: string, entry: LiveEntry, on: boolean): void {
+    const m = this.#byAccount.get(account) ?? new Map<string, LiveEntry>();
+    if (on) m.set(entry.session.id, entry);
+    else m.delete(entry.session.id);
+    if (m.size > 0) this.#byAccount.set(account, m);
+    else this.#byAccount.delete(account);
+  }
+
+  isLive(account: string, session: Session | undefined): boolean {
+    return session !== undefined && session.open && this.#byAccount.get(account)?.has(session.id) === true;
+  }
+
+  /** Open live connections of an account (closed ones are dropped on the way). */
+  entries(account: string): LiveEntry[] {
+    const m = this.#byAccount.get(account);
+    if (!m) return [];
+    for (const [id, e] of m) if (!e.session.open) m.delete(id);
+    if (m.size === 0) this.#byAccount.delete(account);
+    return [...m.values()];
+  }
+
+  count(): number {
+    let n = 0;
+    for (const account of [...this.#byAccount.keys()]) n += this.entries(account).length;
+    return n;
+  }
+}

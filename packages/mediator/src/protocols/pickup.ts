@@ -1,0 +1,118 @@
+// The mediator role of Message Pickup 3.0 and 4.0, live mode included. Messages leave the
+// queue only on messages-received, whether they were picked up or delivered live, so delivery
+// is at-least-once in both versions.
+import { PICKUP, ProblemCodes, ProblemReportError, newId, type Attachment, type InboundContext, type PickupStatus, type PickupTypes, type Session } from '@didcomm-ts/core';
+import type { MediatorContext } from '../mediator.js';
+import type { QueuedMessage } from '../store/types.js';
+import { grantedAccount, respond } from './auth.js';
+
+const MAX_ACK_IDS = 1000;
+
+export function registerPickup(m: MediatorContext): void {
+  for (const t of [PICKUP[3], PICKUP[4]]) {
+    const roles = { roles: ['mediator'] };
+    m.agent.on(t.statusRequest, (ctx) => statusRequest(ctx, m, t), roles);
+    m.agent.on(t.deliveryRequest, (ctx) => deliveryRequest(ctx, m, t), roles);
+    m.agent.on(t.messagesReceived, (ctx) => messagesReceived(ctx, m, t), roles);
+    m.agent.on(t.liveDeliveryChange, (ctx) => liveDeliveryChange(ctx, m, t), roles);
+  }
+}
+
+const sessionOf = (ctx: InboundContext) => (ctx.state as { session?: Session }).session;
+
+function recipientFilter(ctx: InboundContext): string | undefined {
+  const r = ctx.message.body?.recipient_did;
+  if (r === undefined) return undefined;
+  if (typeof r !== 'string' || r.length === 0 || r.length > 4096) throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.recipient_did must be a DID');
+  return r;
+}
+
+async function statusBody(m: MediatorContext, account: string, session: Session | undefined, recipientDid?: string): Promise<PickupStatus> {
+  const s = await m.store.status(account, recipientDid);
+  const now = Date.now();
+  return {
+    ...(recipientDid !== undefined ? { recipient_did: recipientDid } : {}),
+    message_count: s.messageCount,
+    longest_waited_seconds: s.oldestReceivedAt !== undefined ? Math.max(0, Math.floor((now - s.oldestReceivedAt) / 1000)) : 0,
+    ...(s.newestReceivedAt !== undefined ? { newest_received_time: Math.floor(s.newestReceivedAt / 1000) } : {}),
+    ...(s.oldestReceivedAt !== undefined ? { oldest_received_time: Math.floor(s.oldestReceivedAt / 1000) } : {}),
+    total_bytes: s.totalBytes,
+    live_delivery: m.live.isLive(account, session),
+  };
+}
+
+async function statusRequest(ctx: InboundContext, m: MediatorContext, t: PickupTypes) {
+  const account = await grantedAccount(ctx, m);
+  await respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx), recipientFilter(ctx)) });
+}
+
+/** Attachments for queued messages, within the delivery's count and byte budget (one message always fits). */
+function attachments(m: MediatorContext, messages: QueuedMessage[]): Attachment[] {
+  const out: Attachment[] = [];
+  let bytes = 0;
+  for (const q of messages) {
+    bytes += q.message.length;
+    if (out.length > 0 && bytes > m.limits.maxDeliveryBytes) break;
+    out.push({ id: q.id, media_type: 'application/didcomm-encrypted+json', data: { base64: Buffer.from(q.message, 'utf8').toString('base64url') } });
+  }
+  return out;
+}
+
+async function deliveryRequest(ctx: InboundContext, m: MediatorContext, t: PickupTypes) {
+  const account = await grantedAccount(ctx, m);
+  const limit = ctx.message.body?.limit;
+  if (!Number.isInteger(limit) || (limit as number) < 1) throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.limit must be a positive integer');
+  const recipientDid = recipientFilter(ctx);
+  const queued = await m.store.fetch(account, Math.min(limit as number, m.limits.maxDeliveryMessages), recipientDid);
+  if (queued.length === 0 && t.version === 3) {
+    // 3.0: an empty queue is answered with a status at once.
+    return respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx), recipientDid) });
+  }
+  const atts = attachments(m, queued);
+  await respond(ctx, m, { type: t.delivery, body: recipientDid !== undefined ? { recipient_did: recipientDid } : {}, attachments: atts });
+  m.metrics.inc('didcomm_mediator_messages_delivered_total', { mode: 'pickup' }, atts.length);
+}
+
+async function messagesReceived(ctx: InboundContext, m: MediatorContext, t: PickupTypes) {
+  const account = await grantedAccount(ctx, m);
+  const ids = ctx.message.body?.message_id_list;
+  if (!Array.isArray(ids) || ids.length > MAX_ACK_IDS || !ids.every((id) => typeof id === 'string' && id.length <= 256)) {
+    throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.message_id_list must be an array of at most {1} ids', [String(MAX_ACK_IDS)]);
+  }
+  // Only the account's own rows can go: ids of another queue delete nothing.
+  const n = await m.store.ack(account, ids as string[]);
+  m.metrics.inc('didcomm_mediator_messages_acknowledged_total', undefined, n);
+  await respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx)) });
+}
+
+async function liveDeliveryChange(ctx: InboundContext, m: MediatorContext, t: PickupTypes) {
+  const account = await grantedAccount(ctx, m);
+  const on = ctx.message.body?.live_delivery;
+  if (typeof on !== 'boolean') throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.live_delivery must be true or false');
+  const session = sessionOf(ctx);
+  if (on && (!session || session.kind !== 'ws' || !session.open)) {
+    throw new ProblemReportError(ProblemCodes.LIVE_MODE_NOT_SUPPORTED, 'Connection does not support Live Delivery');
+  }
+  if (session) m.live.set(account, { session, version: t.version, ourDid: (ctx.state as { ourDid?: string }).ourDid ?? m.did }, on);
+  m.logger.info('live delivery changed', { account, live: on, version: t.version });
+  await respond(ctx, m, { type: t.status, body: await statusBody(m, account, session) });
+}
+
+/** Push newly queued messages to the account's live connections; they stay queued until acknowledged. */
+export async function deliverLive(m: MediatorContext, account: string, ids: string[]): Promise<void> {
+  const entries = m.live.entries(account);
+  if (entries.length === 0) return;
+  const queued = await m.store.fetchByIds(account, ids);
+  if (queued.length === 0) return;
+  for (let i = 0; i < queued.length; i += m.limits.maxDeliveryMessages) {
+    const atts = attachments(m, queued.slice(i, i + m.limits.maxDeliveryMessages));
+    for (const e of entries) {
+      const t = PICKUP[e.version];
+      await m.agent.send(
+        { id: newId(), type: t.delivery, from: e.ourDid, to: [account], created_time: Math.floor(Date.now() / 1000), body: {}, attachments: atts },
+        { session: e.session },
+      );
+      m.metrics.inc('didcomm_mediator_messages_delivered_total', { mode: 'live' }, atts.length);
+    }
+  }
+}

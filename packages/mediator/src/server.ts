@@ -1,0 +1,165 @@
+// Start a mediator: store, identity, the Mediator, the HTTP server with its WebSocket endpoint,
+// retention, metrics, and a shutdown that drains what is in flight.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createInvitation, invitationUrl, jsonLogger, type Logger, type Message } from '@didcomm-ts/core';
+import { attachWebSocketServer } from '@didcomm-ts/core/node';
+import { withDefaults, type MediatorConfig } from './config.js';
+import { createRequestHandler } from './http.js';
+import { loadIdentity } from './identity.js';
+import { Mediator } from './mediator.js';
+import { Metrics } from './metrics.js';
+import { openStore } from './store/open.js';
+import type { MediatorStore } from './store/types.js';
+import type { ForwardUnwrapper } from './unwrap.js';
+
+export interface RunningMediator {
+  mediator: Mediator;
+  store: MediatorStore;
+  server: Server;
+  /** Where this instance listens (http://host:port/). */
+  url: string;
+  wsUrl: string;
+  /** The public HTTP endpoint in the DID. */
+  publicUrl: string;
+  did: string;
+  invitation: Message;
+  invitationUrl: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Take over the forward's decryption (e.g. worker threads). */
+  unwrapper?: ForwardUnwrapper;
+  /** Use this store instead of opening the configured one (it is closed with the mediator). */
+  store?: MediatorStore;
+}
+
+/** The passphrase for the keys: configured, or (SQLite only) one generated into the data folder. */
+function passphraseFor(c: MediatorConfig, shared: boolean, logger: Logger): string {
+  if (c.passphrase) return c.passphrase;
+  if (shared) throw new Error('with PostgreSQL the instances share encrypted keys: set MEDIATOR_PASSPHRASE (or --passphrase-file) to the same value on each');
+  const file = join(c.data, 'passphrase');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600, flag: 'wx' });
+  logger.warn('no MEDIATOR_PASSPHRASE: generated one in the data folder; keep the keys safer by setting it', { file });
+  return readFileSync(file, 'utf8').trim();
+}
+
+export async function startMediator(config: Partial<MediatorConfig>, o: StartOptions = {}): Promise<RunningMediator> {
+  const c = withDefaults(config);
+  const logger = o.logger ?? jsonLogger(c.logLevel);
+  mkdirSync(c.data, { recursive: true });
+  const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema }));
+  let stopping = false;
+  let mediator: Mediator | undefined;
+  const server = createServer();
+  try {
+    const passphrase = passphraseFor(c, store.kind === 'postgres', logger);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(c.port, c.host, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const localHost = c.host === '0.0.0.0' || c.host === '::' ? '127.0.0.1' : c.host;
+    // Without a public URL: the address we listen on, or localhost when that is every address.
+    const defaultHost = c.host === '0.0.0.0' || c.host === '::' ? 'localhost' : c.host.includes(':') ? `[${c.host}]` : c.host;
+    const base = new URL(c.publicUrl ?? `http://${defaultHost}:${port}/`);
+    const publicUrl = base.href;
+    const ws = new URL(base.href);
+    ws.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    ws.pathname = `${base.pathname.replace(/\/$/, '')}/ws`;
+    const identity = await loadIdentity({ store, data: c.data, passphrase, httpUri: publicUrl, wsUri: ws.href, logger, scryptN: c.scryptN });
+    const metrics = new Metrics();
+    mediator = new Mediator({
+      identity,
+      store,
+      logger,
+      metrics,
+      access: c.access,
+      unwrapper: o.unwrapper,
+      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds },
+    });
+    const m = mediator;
+    const invitation = createInvitation({
+      from: identity.did,
+      id: await store.setSettingIfAbsent(`oob:${identity.did}`, randomUUID()),
+      goal_code: 'request-mediate',
+      goal: 'Request mediation',
+      accept: ['didcomm/v2'],
+    });
+    const invUrl = invitationUrl(invitation, publicUrl);
+    const handler = createRequestHandler({
+      mediator: m,
+      logger,
+      maxBytes: c.maxMessageBytes,
+      rateLimit: c.rateLimit,
+      invitation: () => ({ json: invitation, url: invUrl }),
+      stopping: () => stopping,
+      health: async () => {
+        try {
+          await store.status('', undefined);
+          return { status: 'ok', did: identity.did, store: store.kind };
+        } catch (e) {
+          return { status: 'unavailable', store: store.kind, error: e instanceof Error ? e.message : String(e) };
+        }
+      },
+      metrics: async () => {
+        const t = await store.totals();
+        return metrics.render({
+          didcomm_mediator_queue_messages: t.messages,
+          didcomm_mediator_queue_bytes: t.bytes,
+          didcomm_mediator_accounts: t.accounts,
+          didcomm_mediator_live_sessions: m.live.count(),
+          didcomm_mediator_http_in_flight: handler.inFlight(),
+        });
+      },
+    });
+    server.on('request', (req, res) => void handler(req, res));
+    const wss = attachWebSocketServer(server, m, {
+      path: '/ws',
+      maxBytes: c.maxMessageBytes,
+      messagesPerSecond: c.rateLimit,
+      onError: (code) => metrics.inc('didcomm_mediator_refused_total', { reason: `ws_${code}` }),
+    });
+    logger.info('mediator listening', { did: identity.did, url: `http://${localHost}:${port}/`, publicUrl, store: store.kind, access: c.access });
+
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        stopping = true;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        // Requests already being handled finish (a forward gets its durable write and its answer).
+        const deadline = Date.now() + c.shutdownTimeoutMs;
+        while (handler.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+        await wss.close();
+        server.closeAllConnections();
+        await closed;
+        await m.close();
+        await store.close();
+        logger.info('mediator stopped', { did: identity.did });
+      })());
+    return {
+      mediator: m,
+      store,
+      server,
+      url: `http://${localHost}:${port}/`,
+      wsUrl: `ws://${localHost}:${port}/ws`,
+      publicUrl,
+      did: identity.did,
+      invitation,
+      invitationUrl: invUrl,
+      close,
+    };
+  } catch (e) {
+    server.close();
+    await mediator?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+}

@@ -1,0 +1,272 @@
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL. Enqueues that arrive
+// together are written in one transaction (group commit), each resolved only after its commit.
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { didPart, newQueueId } from './ids.js';
+import { QueueFullError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS accounts (did TEXT PRIMARY KEY, granted_at INTEGER NOT NULL, queued INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS recipients (recipient_did TEXT PRIMARY KEY, account TEXT NOT NULL, added_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS recipients_account ON recipients(account);
+CREATE TABLE IF NOT EXISTS queue (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  account TEXT NOT NULL,
+  recipient_did TEXT NOT NULL,
+  received_at INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  message TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS queue_account ON queue(account, seq);
+CREATE INDEX IF NOT EXISTS queue_received ON queue(received_at);
+CREATE TABLE IF NOT EXISTS access (did TEXT PRIMARY KEY, rule TEXT NOT NULL CHECK (rule IN ('allow', 'deny')), updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+interface Pending {
+  item: EnqueueItem;
+  maxQueue: number;
+  resolve(id: string): void;
+  reject(e: unknown): void;
+}
+
+type Row = { id: string; recipient_did: string; received_at: number; message: string };
+const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipient_did, receivedAt: r.received_at, message: r.message });
+
+export interface SqliteStoreOptions {
+  /** synchronous pragma (default FULL: a commit survives power loss, not only a crash). */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export class SqliteStore implements MediatorStore {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  readonly #db: Database.Database;
+  readonly #listeners = new Set<EnqueueListener>();
+  #pending: Pending[] = [];
+  #flushScheduled = false;
+  #closed = false;
+  readonly #st: ReturnType<SqliteStore['prepare']>;
+
+  constructor(path: string, o: SqliteStoreOptions = {}) {
+    this.path = path;
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.#db = new Database(path);
+    this.#db.pragma('journal_mode = WAL');
+    this.#db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
+    this.#db.pragma('busy_timeout = 5000');
+    this.#db.exec(SCHEMA);
+    this.#st = this.prepare();
+  }
+
+  private prepare() {
+    const db = this.#db;
+    return {
+      getAccount: db.prepare<[string], { did: string; granted_at: number }>('SELECT did, granted_at FROM accounts WHERE did = ?'),
+      grant: db.prepare('INSERT INTO accounts (did, granted_at) VALUES (?, ?) ON CONFLICT(did) DO NOTHING'),
+      delAccount: db.prepare('DELETE FROM accounts WHERE did = ?'),
+      delRecipients: db.prepare('DELETE FROM recipients WHERE account = ?'),
+      delQueue: db.prepare('DELETE FROM queue WHERE account = ?'),
+      listAccounts: db.prepare<[], { did: string; granted_at: number; recipients: number; queued: number; bytes: number }>(
+        `SELECT a.did, a.granted_at,
+           (SELECT COUNT(*) FROM recipients r WHERE r.account = a.did) AS recipients,
+           (SELECT COUNT(*) FROM queue q WHERE q.account = a.did) AS queued,
+           (SELECT COALESCE(SUM(size), 0) FROM queue q WHERE q.account = a.did) AS bytes
+         FROM accounts a ORDER BY a.granted_at`,
+      ),
+      getAccess: db.prepare<[string], { rule: AccessRule }>('SELECT rule FROM access WHERE did = ?'),
+      setAccess: db.prepare('INSERT INTO access (did, rule, updated_at) VALUES (?, ?, ?) ON CONFLICT(did) DO UPDATE SET rule = excluded.rule, updated_at = excluded.updated_at'),
+      delAccess: db.prepare('DELETE FROM access WHERE did = ?'),
+      listAccess: db.prepare<[], { did: string; rule: AccessRule }>('SELECT did, rule FROM access ORDER BY did'),
+      recipientOwner: db.prepare<[string], { account: string }>('SELECT account FROM recipients WHERE recipient_did = ?'),
+      addRecipient: db.prepare('INSERT INTO recipients (recipient_did, account, added_at) VALUES (?, ?, ?)'),
+      delRecipient: db.prepare('DELETE FROM recipients WHERE recipient_did = ? AND account = ?'),
+      listRecipients: db.prepare<[string, number, number], { recipient_did: string }>('SELECT recipient_did FROM recipients WHERE account = ? ORDER BY added_at, recipient_did LIMIT ? OFFSET ?'),
+      countRecipients: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM recipients WHERE account = ?'),
+      bumpQueued: db.prepare('UPDATE accounts SET queued = queued + 1 WHERE did = ? AND queued < ?'),
+      insert: db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)'),
+      statusAll: db.prepare<[string], { n: number; bytes: number; oldest: number | null; newest: number | null }>(
+        'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest FROM queue WHERE account = ?',
+      ),
+      statusOne: db.prepare<[string, string], { n: number; bytes: number; oldest: number | null; newest: number | null }>(
+        'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest FROM queue WHERE account = ? AND recipient_did = ?',
+      ),
+      fetchAll: db.prepare<[string, number], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? ORDER BY seq LIMIT ?'),
+      fetchOne: db.prepare<[string, string, number], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? AND recipient_did = ? ORDER BY seq LIMIT ?'),
+      fetchId: db.prepare<[string, string], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? AND id = ?'),
+      ackId: db.prepare('DELETE FROM queue WHERE account = ? AND id = ?'),
+      dropQueued: db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0) WHERE did = ?'),
+      expired: db.prepare<[number], { account: string; n: number }>('SELECT account, COUNT(*) AS n FROM queue WHERE received_at < ? GROUP BY account'),
+      purge: db.prepare('DELETE FROM queue WHERE received_at < ?'),
+      totals: db.prepare<[], { messages: number; bytes: number }>('SELECT COUNT(*) AS messages, COALESCE(SUM(size), 0) AS bytes FROM queue'),
+      countAccounts: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM accounts'),
+      getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
+      setSettingIfAbsent: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
+      setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
+    };
+  }
+
+  async getAccount(did: string) {
+    const r = this.#st.getAccount.get(did);
+    return r ? { did: r.did, grantedAt: r.granted_at } : null;
+  }
+  async grant(did: string) {
+    return this.#st.grant.run(did, Date.now()).changes === 1;
+  }
+  async revoke(did: string) {
+    return this.#db.transaction(() => {
+      this.#st.delRecipients.run(did);
+      this.#st.delQueue.run(did);
+      return this.#st.delAccount.run(did).changes === 1;
+    })();
+  }
+  async listAccounts(): Promise<AccountInfo[]> {
+    return this.#st.listAccounts.all().map((r) => ({ did: r.did, grantedAt: r.granted_at, recipients: r.recipients, queued: r.queued, queuedBytes: r.bytes }));
+  }
+
+  async getAccess(did: string) {
+    return this.#st.getAccess.get(did)?.rule ?? null;
+  }
+  async setAccess(did: string, rule: AccessRule | null) {
+    if (rule === null) this.#st.delAccess.run(did);
+    else this.#st.setAccess.run(did, rule, Date.now());
+  }
+  async listAccess() {
+    return this.#st.listAccess.all();
+  }
+
+  async updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>): Promise<UpdateResult[]> {
+    return this.#db.transaction(() =>
+      updates.map(({ recipientDid, action }): UpdateResult => {
+        const owner = this.#st.recipientOwner.get(recipientDid)?.account;
+        if (action === 'add') {
+          if (owner === account) return 'no_change';
+          if (owner !== undefined) return 'client_error';
+          this.#st.addRecipient.run(recipientDid, account, Date.now());
+          return 'success';
+        }
+        if (owner === undefined) return 'no_change';
+        if (owner !== account) return 'client_error';
+        this.#st.delRecipient.run(recipientDid, account);
+        return 'success';
+      }),
+    )();
+  }
+  async listRecipients(account: string, offset: number, limit: number) {
+    const dids = this.#st.listRecipients.all(account, limit, offset).map((r) => r.recipient_did);
+    return { dids, total: this.#st.countRecipients.get(account)?.n ?? 0 };
+  }
+  async findRecipient(recipientDid: string) {
+    for (const candidate of new Set([recipientDid, didPart(recipientDid)])) {
+      const r = this.#st.recipientOwner.get(candidate);
+      if (r) return { account: r.account, recipientDid: candidate };
+    }
+    return null;
+  }
+
+  enqueue(item: EnqueueItem, maxQueue: number): Promise<string> {
+    if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ item, maxQueue, resolve, reject });
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true;
+        setImmediate(() => this.#flush());
+      }
+    });
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const batch = this.#pending;
+    this.#pending = [];
+    if (batch.length === 0) return;
+    const results: Array<{ id?: string; full?: boolean }> = [];
+    const now = Date.now();
+    try {
+      this.#db.transaction(() => {
+        for (const p of batch) {
+          if (this.#st.bumpQueued.run(p.item.account, p.maxQueue).changes === 0) {
+            results.push({ full: true });
+            continue;
+          }
+          const id = newQueueId();
+          this.#st.insert.run(id, p.item.account, p.item.recipientDid, now, Buffer.byteLength(p.item.message), p.item.message);
+          results.push({ id });
+        }
+      })();
+    } catch (e) {
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    const byAccount = new Map<string, string[]>();
+    batch.forEach((p, i) => {
+      const r = results[i];
+      if (r.id === undefined) return p.reject(new QueueFullError(p.item.account));
+      p.resolve(r.id);
+      const list = byAccount.get(p.item.account) ?? [];
+      list.push(r.id);
+      byAccount.set(p.item.account, list);
+    });
+    for (const [account, ids] of byAccount) for (const l of this.#listeners) l(account, ids);
+  }
+
+  async status(account: string, recipientDid?: string): Promise<QueueStatus> {
+    const r = recipientDid === undefined ? this.#st.statusAll.get(account) : this.#st.statusOne.get(account, recipientDid);
+    return {
+      messageCount: r?.n ?? 0,
+      totalBytes: r?.bytes ?? 0,
+      ...(r?.oldest != null ? { oldestReceivedAt: r.oldest } : {}),
+      ...(r?.newest != null ? { newestReceivedAt: r.newest } : {}),
+    };
+  }
+  async fetch(account: string, limit: number, recipientDid?: string) {
+    const rows = recipientDid === undefined ? this.#st.fetchAll.all(account, limit) : this.#st.fetchOne.all(account, recipientDid, limit);
+    return rows.map(toQueued);
+  }
+  async fetchByIds(account: string, ids: string[]) {
+    return ids.map((id) => this.#st.fetchId.get(account, id)).filter((r): r is Row => r !== undefined).map(toQueued);
+  }
+  async ack(account: string, ids: string[]) {
+    return this.#db.transaction(() => {
+      let n = 0;
+      for (const id of new Set(ids)) n += this.#st.ackId.run(account, id).changes;
+      if (n > 0) this.#st.dropQueued.run(n, account);
+      return n;
+    })();
+  }
+  async purge(beforeMs: number) {
+    return this.#db.transaction(() => {
+      for (const { account, n } of this.#st.expired.all(beforeMs)) this.#st.dropQueued.run(n, account);
+      return this.#st.purge.run(beforeMs).changes;
+    })();
+  }
+  async totals() {
+    const t = this.#st.totals.get()!;
+    return { messages: t.messages, bytes: t.bytes, accounts: this.#st.countAccounts.get()?.n ?? 0 };
+  }
+
+  async getSetting(key: string) {
+    return this.#st.getSetting.get(key)?.value ?? null;
+  }
+  async setSettingIfAbsent(key: string, value: string) {
+    this.#st.setSettingIfAbsent.run(key, value);
+    return this.#st.getSetting.get(key)!.value;
+  }
+  async setSetting(key: string, value: string) {
+    this.#st.setSetting.run(key, value);
+  }
+
+  onEnqueued(listener: EnqueueListener) {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
+  }
+
+  async close() {
+    if (this.#closed) return;
+    this.#flush();
+    this.#closed = true;
+    this.#db.close();
+  }
+}

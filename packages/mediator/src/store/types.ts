@@ -1,0 +1,92 @@
+// The storage a mediator needs, and no more: accounts (granted mediation), the recipient DIDs
+// each registered, one queue row per (account, message), the access list, and settings (the
+// mediator's identity). Every method that changes state resolves only once the change is durable.
+
+export type AccessRule = 'allow' | 'deny';
+export type UpdateResult = 'success' | 'no_change' | 'client_error' | 'server_error';
+
+export interface AccountInfo {
+  did: string;
+  /** Epoch milliseconds. */
+  grantedAt: number;
+  recipients: number;
+  queued: number;
+  queuedBytes: number;
+}
+
+export interface QueuedMessage {
+  /** Opaque, unique: the attachment id in deliveries and what messages-received names. */
+  id: string;
+  recipientDid: string;
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  /** The packed message as it arrived inside the forward. */
+  message: string;
+}
+
+export interface QueueStatus {
+  messageCount: number;
+  totalBytes: number;
+  oldestReceivedAt?: number;
+  newestReceivedAt?: number;
+}
+
+export interface EnqueueItem {
+  account: string;
+  recipientDid: string;
+  message: string;
+}
+
+/** Thrown by enqueue when the account's queue holds `maxQueue` messages already. */
+export class QueueFullError extends Error {
+  readonly code = 'queue_full';
+  constructor(account: string) {
+    super(`the queue of ${account} is full`);
+    this.name = 'QueueFullError';
+  }
+}
+
+/** Called after messages were durably queued for an account (on any instance sharing the store). */
+export type EnqueueListener = (account: string, ids: string[]) => void;
+
+export interface MediatorStore {
+  readonly kind: 'sqlite' | 'postgres';
+
+  getAccount(did: string): Promise<{ did: string; grantedAt: number } | null>;
+  /** Grant mediation to `did`; true when it is new. */
+  grant(did: string): Promise<boolean>;
+  /** Drop the account with its recipients and queue; true when there was one. */
+  revoke(did: string): Promise<boolean>;
+  listAccounts(): Promise<AccountInfo[]>;
+
+  getAccess(did: string): Promise<AccessRule | null>;
+  setAccess(did: string, rule: AccessRule | null): Promise<void>;
+  listAccess(): Promise<Array<{ did: string; rule: AccessRule }>>;
+
+  /** Apply keylist updates for `account`; a DID another account registered is a client_error. */
+  updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>): Promise<UpdateResult[]>;
+  listRecipients(account: string, offset: number, limit: number): Promise<{ dids: string[]; total: number }>;
+  /** The account that registered this recipient DID or key id, if any. */
+  findRecipient(recipientDid: string): Promise<{ account: string; recipientDid: string } | null>;
+
+  /** Queue one message; resolves with its id once stored durably. Rejects with QueueFullError. */
+  enqueue(item: EnqueueItem, maxQueue: number): Promise<string>;
+  status(account: string, recipientDid?: string): Promise<QueueStatus>;
+  /** The oldest `limit` messages of the account (optionally for one recipient DID), not removed. */
+  fetch(account: string, limit: number, recipientDid?: string): Promise<QueuedMessage[]>;
+  fetchByIds(account: string, ids: string[]): Promise<QueuedMessage[]>;
+  /** Remove acknowledged messages of the account; resolves with how many were removed. */
+  ack(account: string, ids: string[]): Promise<number>;
+  /** Remove messages received before `beforeMs`; resolves with how many were removed. */
+  purge(beforeMs: number): Promise<number>;
+  totals(): Promise<{ messages: number; bytes: number; accounts: number }>;
+
+  getSetting(key: string): Promise<string | null>;
+  /** Store `value` unless the key has one; resolves with the value that is stored. */
+  setSettingIfAbsent(key: string, value: string): Promise<string>;
+  setSetting(key: string, value: string): Promise<void>;
+
+  /** Subscribe to enqueues (this instance's and, for shared stores, the others'). */
+  onEnqueued(listener: EnqueueListener): () => void;
+  close(): Promise<void>;
+}

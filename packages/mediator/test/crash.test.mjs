@@ -1,0 +1,110 @@
+// Crash safety: the mediator runs as a child process; a client streams forwards; the process
+// is killed with SIGKILL mid-stream and restarted on the same data folder. Every forward that
+// was answered with success must then be delivered.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createResolver, packEncrypted } from '@didcomm-ts/core';
+import { basic, makeClient, mediatedClient, PASSPHRASE, tempDir } from './helpers.mjs';
+
+const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Start the mediator process; resolves with its DID once it prints it. */
+function spawnMediator(port, data) {
+  const child = spawn(process.execPath, [MAIN, '--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'warn'], {
+    env: { ...process.env, MEDIATOR_PASSPHRASE: PASSPHRASE, PORT: '', DATA: '', STORE: '', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mediator did not start: ${err}`)), 15_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /DID: (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on('data', (d) => (err += d));
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`mediator exited (${code}) before it was ready: ${err}`));
+    });
+  });
+  return { child, ready, exited, stderr: () => err };
+}
+
+test('kill -9 while forwards stream in: every forward answered 202 is delivered after restart', async () => {
+  const data = tempDir('mediator-crash-');
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  let proc = spawnMediator(port, data);
+  const resolver = createResolver();
+  let bob;
+  const alice = await makeClient(resolver);
+  try {
+    const did = await proc.ready;
+    bob = await mediatedClient(did, resolver);
+
+    // Four concurrent senders; the process dies once 60 forwards were answered.
+    const accepted = new Set();
+    let next = 0;
+    let killed = false;
+    const sender = async () => {
+      while (!killed && next < 2000) {
+        const content = `m-${next++}`;
+        const { packed } = await packEncrypted(basic(alice.did, bob.did, content), { to: bob.did, from: alice.did, resolver, secrets: alice.secrets });
+        try {
+          const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/didcomm-encrypted+json' }, body: packed, signal: AbortSignal.timeout(5000) });
+          await res.arrayBuffer();
+          if (res.status === 202) accepted.add(content);
+        } catch {
+          // The connection died with the process: not answered, so not promised.
+        }
+        if (!killed && accepted.size >= 60) {
+          killed = true;
+          proc.child.kill('SIGKILL');
+        }
+      }
+    };
+    await Promise.all([sender(), sender(), sender(), sender()]);
+    const { signal } = await proc.exited;
+    assert.equal(signal, 'SIGKILL');
+    assert.ok(accepted.size >= 60);
+
+    proc = spawnMediator(port, data);
+    assert.equal(await proc.ready, did, 'the restarted mediator keeps its DID');
+    const got = await bob.client.pickupAll({ batch: 50, maxBatches: 100 });
+    const contents = new Set(bob.inbox.map((x) => x.content));
+    const lost = [...accepted].filter((c) => !contents.has(c));
+    assert.deepEqual(lost, [], `${lost.length} accepted forwards were lost`);
+    assert.ok(got >= accepted.size);
+
+    // Graceful shutdown on SIGTERM: exits 0.
+    proc.child.kill('SIGTERM');
+    const end = await proc.exited;
+    assert.equal(end.code, 0, proc.stderr());
+  } finally {
+    proc.child.kill('SIGKILL');
+    await alice.agent.stop();
+    await bob?.agent.stop();
+    rmSync(data, { recursive: true, force: true });
+  }
+});

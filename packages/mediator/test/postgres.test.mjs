@@ -1,0 +1,69 @@
+// Two mediator instances on one PostgreSQL database act as one mediator: the same DID and
+// keys, the same accounts and queues; a forward posted to instance A reaches a recipient who
+// is live on instance B (LISTEN/NOTIFY). Each run uses its own schema and drops it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
+import { createResolver, packEncrypted } from '@didcomm-ts/core';
+import { listAccounts, PostgresStore } from '../dist/index.js';
+import { basic, mediatedClient, testMediator } from './helpers.mjs';
+
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function reachable() {
+  const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  try {
+    await sql`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+  }
+}
+
+test('two instances on one PostgreSQL: forward to A, live delivery from B', async (t) => {
+  if (!(await reachable())) {
+    t.skip(`PostgreSQL not reachable at ${PG_URL}`);
+    return;
+  }
+  const pgSchema = `mediator_test_${randomBytes(6).toString('hex')}`;
+  // B starts first, so the shared DID names B's endpoints: clients reach B, and we post to A by hand.
+  const b = await testMediator({ store: PG_URL, pgSchema });
+  const a = await testMediator({ store: PG_URL, pgSchema });
+  const resolver = createResolver();
+  let alice, bob;
+  try {
+    assert.equal(a.did, b.did, 'instances on one database share the DID');
+    alice = await mediatedClient(b.did, resolver);
+    bob = await mediatedClient(b.did, resolver);
+    await bob.client.live(true);
+
+    // Alice's message, forward-wrapped for the mediator DID, posted to instance A.
+    const { packed } = await packEncrypted(basic(alice.did, bob.did, 'via A, live on B'), { to: bob.did, from: alice.did, resolver, secrets: alice.secrets });
+    const res = await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-encrypted+json' }, body: packed });
+    assert.equal(res.status, 202);
+    await bob.waitFor(1, 5000);
+    assert.equal(bob.inbox[0].content, 'via A, live on B');
+    // Acknowledged on B, gone from the shared queue as seen from A.
+    for (let i = 0; i < 100 && (await a.store.status(bob.accountDid)).messageCount > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal((await a.store.status(bob.accountDid)).messageCount, 0);
+
+    // Polling works across instances as well: queued through B, listed by the operator tool.
+    await bob.client.live(false);
+    await alice.agent.send(basic(alice.did, bob.did, 'queued'));
+    const { accounts } = await listAccounts({ store: PG_URL, pgSchema });
+    assert.equal(accounts.find((x) => x.did === bob.accountDid)?.queued, 1);
+    await bob.client.pickup();
+    assert.deepEqual(bob.inbox.map((x) => x.content), ['via A, live on B', 'queued']);
+  } finally {
+    await alice?.agent.stop();
+    await bob?.agent.stop();
+    await a.stop();
+    await b.stop();
+    const s = await PostgresStore.open(PG_URL, { schema: pgSchema });
+    await s.dropSchema();
+    await s.close();
+  }
+});
