@@ -115,14 +115,14 @@ function checkSizes(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, tag?: U
 }
 
 /**
- * Ephemeral key pairs made ahead of time on libuv's thread pool (generation and the public
- * key's encoding both run there), so a pack on the main thread only takes one. Each pair is
+ * Ephemeral key pairs made ahead of time on libuv's thread pool, so that a pack on the main
+ * thread mostly takes a ready one. Each pair is
  * used once; a curve is pooled only after its first use.
  */
 class EphemeralPool {
   readonly #ready = new Map<Curve, PrivateKey[]>();
   readonly #inFlight = new Map<Curve, number>();
-  static readonly SIZE = 32;
+  static readonly SIZE = 128;
 
   take(curve: Curve): Promise<PrivateKey> {
     const list = this.#ready.get(curve) ?? [];
@@ -163,22 +163,41 @@ class EphemeralPool {
 
 // X25519 through WebCrypto, whose jobs run on the thread pool: generation and the public key
 // (the private scalar times the base point, RFC 7748 §6.1) both stay off the main thread.
-let basePoint: Promise<CryptoKey> | undefined;
-async function x25519Ephemeral(): Promise<PrivateKey> {
-  const subtle = nc.webcrypto.subtle;
-  basePoint ??= subtle.importKey('raw', Uint8Array.of(9, ...new Uint8Array(31)), { name: 'X25519' }, false, []) as Promise<CryptoKey>;
-  const pair = (await subtle.generateKey({ name: 'X25519' }, false, ['deriveBits'])) as CryptoKeyPair;
-  const raw = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: await basePoint } as never, pair.privateKey, 256));
-  return { curve: 'X25519', publicKey: { curve: 'X25519', raw }, handle: nc.KeyObject.from(pair.privateKey as never) };
+// X25519: the pair is generated on the thread pool; its public key is X25519(k, 9) on the
+// main thread (one scalar multiplication; SPKI export costs three times more, and WebCrypto's
+// key objects cost more main-thread time than they save; measured with bench/ on this machine).
+function x25519Ephemeral(): Promise<PrivateKey> {
+  return new Promise((resolve, reject) =>
+    nc.generateKeyPair('x25519', {}, (err, _pub, priv) => {
+      if (err) return reject(err);
+      resolve({ curve: 'X25519', publicKey: { curve: 'X25519', raw: x25519Public(priv) }, handle: priv });
+    }),
+  );
 }
 const ephemeralPool = new EphemeralPool();
+
+// CEKs and IVs come from a buffer filled 8 KiB at a time: one OpenSSL call instead of two per
+// message. Every byte is handed out once; `slice` copies so callers never share memory.
+let randomPool = new Uint8Array(0);
+let randomOffset = 0;
+function randomBytes(n: number): Uint8Array {
+  if (n > 1024) return new Uint8Array(nc.randomBytes(n));
+  if (randomOffset + n > randomPool.length) {
+    randomPool = nc.randomFillSync(new Uint8Array(8192));
+    randomOffset = 0;
+  }
+  const out = randomPool.slice(randomOffset, randomOffset + n);
+  randomPool.fill(0, randomOffset, randomOffset + n);
+  randomOffset += n;
+  return out;
+}
 
 const AES_KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 const KW_CIPHER: Record<number, string> = { 16: 'id-aes128-wrap', 24: 'id-aes192-wrap', 32: 'id-aes256-wrap' };
 
 export const backend: CryptoBackend = {
   name: 'node',
-  randomBytes: (n) => new Uint8Array(nc.randomBytes(n)),
+  randomBytes,
   async sha256(data) {
     return new Uint8Array(nc.createHash('sha256').update(data).digest());
   },
