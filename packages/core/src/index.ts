@@ -31,3 +31,34 @@ export { TransportError, isDIDCommMediaType, mediaTypeOf, MEDIA_TYPES, type Outb
 export type { Curve, SignAlg, ContentEncAlg } from './crypto/types.js';
 export { publicRawToJwk, jwkToPublicRaw, type PublicJwk, type PrivateJwk } from './keys/jwk.js';
 export { publicRawToMultikey, multikeyToPublicRaw } from './keys/multikey.js';
+
+// Protocols: each a namespace with its message constants, builders and both roles' handlers.
+export * as trustPing from './protocols/trust-ping/v2/index.js';
+export * as discoverFeatures from './protocols/discover-features/v2/index.js';
+export * as reportProblem from './protocols/report-problem/v2/index.js';
+export * as basicMessage from './protocols/basicmessage/v2/index.js';
+export * as empty from './protocols/empty/v1/index.js';
+export * as outOfBand from './protocols/out-of-band/v2/index.js';
+export * as shortenUrl from './protocols/shorten-url/v1/index.js';
+export * as routing from './protocols/routing/v2/index.js';
+export * as rotation from './protocols/rotation/index.js';
+export { ping } from './protocols/trust-ping/v2/index.js';
+export { discover } from './protocols/discover-features/v2/index.js';
+export { sendBasicMessage } from './protocols/basicmessage/v2/index.js';
+export { createInvitation, invitationUrl, invitationQrData, parseInvitation, resolveInvitationUrl, acceptInvitation } from './protocols/out-of-band/v2/index.js';
+export { registerStandardProtocols, type StandardProtocolsOptions, type StandardProtocols } from './agent/standard-protocols.js';
+
+// Coordinate Mediation 2.0/3.0 and Message Pickup 3.0/4.0: the recipient role (the mediator role is @didcomm-ts/mediator).
+export * as coordinateMediationV2 from './protocols/coordinate-mediation/v2/index.js';
+export * as coordinateMediationV3 from './protocols/coordinate-mediation/v3/index.js';
+export { MEDIATION, type MediationVersion, type MediationTypes, type KeylistUpdate, type KeylistUpdated, type KeylistAction, type KeylistResult, type Pagination } from './protocols/coordinate-mediation/versions.js';
+export { requestMediation, updateKeylist, queryKeylist, type MediationGrant, type MediationRequestOptions, type KeylistChange } from './protocols/coordinate-mediation/client.js';
+export { createMediatedDID, type MediatedDIDOptions } from './protocols/coordinate-mediation/mediated-did.js';
+export * as pickupV3 from './protocols/pickup/v3/index.js';
+export * as pickupV4 from './protocols/pickup/v4/index.js';
+export { PICKUP, pickupVersionOf, type PickupVersion, type PickupTypes, type PickupStatus } from './protocols/pickup/versions.js';
+export {
+  pickupStatus, pickupDeliver, messagesReceived, setLiveDelivery, handleLiveDeliveries, receiveDelivery, attachmentPayload,
+  type PickupOptions, type DeliveredMessage, type DeliverResult, type LiveDeliveryOptions,
+} from './protocols/pickup/client.js';
+export { MediatorClient, type MediatorClientOptions } from './protocols/pickup/mediator-client.js';

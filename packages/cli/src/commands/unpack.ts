@@ -1,0 +1,65 @@
+// didcomm unpack: any envelope in, the plaintext message and how it was protected out.
+import { Command } from 'commander';
+import { createResolver, InMemorySecrets, unpack, type SecretsResolver, type UnpackMetadata } from '@didcomm-ts/core';
+import { openProfile, print, printJson } from '../lib/context.js';
+import { examples } from '../lib/help.js';
+import { parseJsonInput, readInput } from '../lib/input.js';
+import { UserError } from '../ui/errors.js';
+import { out, prettyJson } from '../ui/style.js';
+
+export function unpackCommand(): Command {
+  return examples(
+    new Command('unpack')
+      .description('unpack an envelope (stdin or FILE): decrypt, verify, and show the message with its metadata')
+      .argument('[file]', 'the packed message (default: stdin)')
+      .option('--json', 'print {"message": {...}, "metadata": {...}} on one line')
+      .option('-m, --message-only', 'print only the plaintext message as JSON')
+      .option('--no-expiry', 'accept a message whose expires_time has passed')
+      .action(async (file: string | undefined, o: { json?: boolean; messageOnly?: boolean; expiry: boolean }, cmd: Command) => {
+        const source = file ?? 'stdin';
+        const text = await readInput(file, 'packed message');
+        const parsed = parseJsonInput(text, source);
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+          throw new UserError(`${source} is not a JSON object`, 'give a DIDComm envelope (JWE, JWS or plaintext JSON)');
+        }
+        const encrypted = 'ciphertext' in parsed;
+        let secrets: SecretsResolver = new InMemorySecrets([]);
+        if (encrypted) {
+          const profile = await openProfile(cmd);
+          if (!(await profile.exists())) throw new UserError(`the message is encrypted and the profile ${profile.dir} has no keys`, 'unpack it with the profile of its recipient (--profile DIR)');
+          secrets = await profile.secrets();
+        }
+        const { message, metadata } = await unpack(text, { resolver: createResolver(), secrets, checkExpiry: o.expiry });
+        if (o.messageOnly) return print(JSON.stringify(message));
+        if (o.json) return printJson({ message, metadata: withoutRaw(metadata) });
+        for (const line of describeMetadata(metadata, message.from)) print(line);
+        print();
+        print(prettyJson(message, out));
+      }),
+    'didcomm unpack < packed.json',
+    'didcomm pack --to "$BOB" msg.json | didcomm --profile ./bob unpack --json | jq .metadata',
+  );
+}
+
+const withoutRaw = (m: UnpackMetadata) => {
+  const { signedMessage: _raw, ...rest } = m;
+  return rest;
+};
+
+export function describeMetadata(m: UnpackMetadata, from: string | undefined): string[] {
+  const layers: string[] = [];
+  if (m.encAlgAuth) layers.push(`authcrypt (${m.encAlgAuth})`);
+  if (m.encAlgAnon) layers.push(`${m.encAlgAuth ? 'inside ' : ''}anoncrypt (${m.encAlgAnon})`);
+  if (m.nonRepudiation) layers.push(`signed (${m.signAlg ?? '?'})`);
+  if (layers.length === 0) layers.push('plaintext');
+  if (m.reWrappedInForward) layers.push('re-wrapped in a forward');
+  const lines = [`${out.bold('envelope')}       ${layers.join(', ')}`];
+  const sender = m.authenticated ? out.green(`${from ?? '?'} (authenticated)`) : from ? out.yellow(`${from} (NOT authenticated)`) : out.dim('anonymous');
+  lines.push(`${out.bold('from')}           ${sender}`);
+  if (m.encryptedFromKid) lines.push(`${out.bold('sender key')}     ${m.encryptedFromKid}`);
+  if (m.signFrom) lines.push(`${out.bold('signed by')}      ${m.signFrom}`);
+  if (m.encryptedToKids?.length) lines.push(`${out.bold('to keys')}        ${m.encryptedToKids.join(', ')}`);
+  if (m.decryptedWithKid) lines.push(`${out.bold('decrypted with')} ${m.decryptedWithKid}`);
+  if (m.fromPrior) lines.push(`${out.bold('rotated')}        from ${m.fromPrior.iss} to ${m.fromPrior.sub}`);
+  return lines;
+}
