@@ -1,31 +1,37 @@
-// `npm run bench [-- filter] [--json [file]] [--time=ms]`: pack and unpack ops/s of
-// @didcomm-ts/core against didcomm-node 0.4.1, measured side by side in one process.
-// Target: at least 3x didcomm-node on every scenario. See bench/README.md.
+// `npm run bench [-- filter] [--json [file]] [--time=ms] [--mediator-time=ms]`: pack and unpack
+// ops/s of @didcomm-ts/core against didcomm-node 0.4.1, measured side by side in one process
+// (target: at least 3x didcomm-node on every scenario), then the mediator (bench/mediator.mjs:
+// forwards/s against floors, live-mode latency). The filter `mediator` runs only the mediator
+// part; any other filter only the core scenarios it matches. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { buildScenarios } from './scenarios.mjs';
 import { measurePair, memory } from './measure.mjs';
+import { runMediatorBench } from './mediator.mjs';
 
 const TARGET = 3;
 const args = process.argv.slice(2);
 let filter;
 let jsonFile;
 let ms = 1000;
+let mediatorMs;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--json') jsonFile = args[i + 1] && !args[i + 1].startsWith('--') ? args[++i] : 'bench/results.json';
   else if (a.startsWith('--json=')) jsonFile = a.slice(7);
   else if (a.startsWith('--time=')) ms = Number(a.slice(7));
+  else if (a.startsWith('--mediator-time=')) mediatorMs = Number(a.slice(16));
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node bench/run.mjs [filter] [--json [file]] [--time=ms per measurement (default 1000)]');
+    console.log('usage: node bench/run.mjs [filter | mediator] [--json [file]] [--time=ms per measurement (default 1000)] [--mediator-time=ms per server (default 10000)]');
     process.exit(0);
   } else filter = a.toLowerCase();
 }
 const warmupMs = Math.min(200, ms / 5);
 
+const mediatorOnly = filter === 'mediator';
 const all = await buildScenarios();
-const scenarios = all.filter((s) => !filter || s.name.toLowerCase().includes(filter));
-if (scenarios.length === 0) {
+const scenarios = mediatorOnly ? [] : all.filter((s) => !filter || s.name.toLowerCase().includes(filter));
+if (scenarios.length === 0 && !mediatorOnly) {
   console.error(`no scenario matches "${filter}"; scenarios:\n  ${all.map((s) => s.name).join('\n  ')}`);
   process.exit(1);
 }
@@ -37,9 +43,11 @@ const cols = [
 ];
 const line = (cells) => cells.map((c, i) => (i >= 2 && i <= 4 ? String(c).padStart(cols[i][1]) : String(c).padEnd(cols[i][1]))).join(' | ');
 
-console.log(`didcomm-ts core vs didcomm-node 0.4.1 | node ${process.version} | ${cpus()[0]?.model ?? 'cpu?'} | ${ms} ms per measurement (5 slices alternating with didcomm-node) after ${warmupMs} ms warm-up`);
-console.log(line(cols.map(([h]) => h)));
-console.log(cols.map(([, w]) => '-'.repeat(w)).join('-|-'));
+if (!mediatorOnly) console.log(`didcomm-ts core vs didcomm-node 0.4.1 | node ${process.version} | ${cpus()[0]?.model ?? 'cpu?'} | ${ms} ms per measurement (5 slices alternating with didcomm-node) after ${warmupMs} ms warm-up`);
+if (!mediatorOnly) {
+  console.log(line(cols.map(([h]) => h)));
+  console.log(cols.map(([, w]) => '-'.repeat(w)).join('-|-'));
+}
 
 const results = [];
 const startMem = memory();
@@ -72,17 +80,28 @@ for (const s of scenarios) {
 }
 const endMem = memory();
 const below = results.filter((r) => r.ratio !== undefined && r.ratio < TARGET);
+if (!mediatorOnly) {
 console.log();
 console.log(`total ${((performance.now() - t0) / 1000).toFixed(1)} s; heap ${mib(startMem.heapMiB, endMem.heapMiB)} MiB, rss ${mib(startMem.rssMiB, endMem.rssMiB)} MiB over the run`);
 console.log(below.length === 0
   ? `target met: ours >= ${TARGET}x didcomm-node on every scenario measured against it`
   : `below the ${TARGET}x target (*): ${below.map((r) => `${r.scenario} ${r.op} ${r.ratio.toFixed(2)}x`).join('; ')}`);
+}
+
+// The mediator: with no filter, or alone with `mediator`.
+let mediator;
+if (!filter || mediatorOnly) {
+  if (!mediatorOnly) console.log();
+  mediator = await runMediatorBench(mediatorMs ? { ms: mediatorMs, liveMs: mediatorMs } : {});
+}
 
 if (jsonFile) {
   const out = {
     date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, msPerMeasurement: ms, warmupMs, target: TARGET,
-    memory: { start: startMem, end: endMem }, results,
+    memory: { start: startMem, end: endMem }, results, mediator,
   };
   writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${jsonFile}`);
 }
+// The mediator part leaves nothing running, but didcomm-node's WASM and the test agents' timers may linger.
+process.exit(0);

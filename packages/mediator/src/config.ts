@@ -29,6 +29,8 @@ export interface MediatorConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** Worker threads that decrypt forwards (0: on the main thread; default: one a core, 0 on one core). */
+  unwrapWorkers?: number;
   /** scrypt cost for a new secrets file (lower only in tests). */
   scryptN?: number;
 }
@@ -46,7 +48,7 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 10_000,
 };
 
-const FLAGS = ['port', 'host', 'data', 'public-url', 'store', 'pg-schema', 'passphrase-file', 'access', 'max-message-bytes', 'max-queue', 'retention-seconds', 'rate-limit', 'log-level', 'shutdown-timeout-ms'] as const;
+const FLAGS = ['port', 'host', 'data', 'public-url', 'store', 'pg-schema', 'passphrase-file', 'access', 'max-message-bytes', 'max-queue', 'retention-seconds', 'rate-limit', 'log-level', 'shutdown-timeout-ms', 'unwrap-workers'] as const;
 type Flag = (typeof FLAGS)[number];
 
 export const USAGE = `didcomm-mediator [options]
@@ -62,7 +64,8 @@ export const USAGE = `didcomm-mediator [options]
   --max-queue N            messages per account (MAX_QUEUE, default 10000)
   --retention-seconds N    (RETENTION_SECONDS, default 30 days)
   --rate-limit N           messages/s per connection (RATE_LIMIT, default 200)
-  --log-level L            debug|info|warn|error (LOG_LEVEL, default info)`;
+  --log-level L            debug|info|warn|error (LOG_LEVEL, default info)
+  --unwrap-workers N       threads decrypting forwards, 0 = main thread (UNWRAP_WORKERS, default: one a core, 0 on one core)`;
 
 const envName = (f: Flag) => f.toUpperCase().replace(/-/g, '_');
 
@@ -115,6 +118,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     retentionSeconds: get('retention-seconds') !== undefined ? int('retention-seconds', get('retention-seconds')!, 1) : DEFAULTS.retentionSeconds,
     rateLimit: get('rate-limit') !== undefined ? int('rate-limit', get('rate-limit')!, 1) : DEFAULTS.rateLimit,
     logLevel,
+    ...(get('unwrap-workers') !== undefined ? { unwrapWorkers: int('unwrap-workers', get('unwrap-workers')!, 0) } : {}),
     shutdownTimeoutMs: get('shutdown-timeout-ms') !== undefined ? int('shutdown-timeout-ms', get('shutdown-timeout-ms')!, 0) : DEFAULTS.shutdownTimeoutMs,
   };
 }

@@ -1,11 +1,12 @@
 // The mediator's HTTP surface: POST / (DIDComm, the three media types), GET /oob, /healthz,
-// /metrics. A DIDComm POST is answered only after the mediator has handled it (a forward:
-// after its durable write), 202 or 200 with a return-routed reply.
+// /metrics, /chat (the chat page, chat.ts). A DIDComm POST is answered only after the mediator
+// has handled it (a forward: after its durable write), 202 or 200 with a return-routed reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { DIDCommError, isDIDCommMediaType, mediaTypeOf, type Logger, type Session } from '@didcomm-ts/core';
-import { readBody, statusFor } from '@didcomm-ts/core/node';
+import { DIDCommError, isDIDCommMediaType, type Logger } from '@didcomm-ts/core';
+import { httpReplySession, readBody, statusFor } from '@didcomm-ts/core/node';
 import { MediatorError } from './errors.js';
+import type { ChatHandler } from './chat.js';
 import type { Mediator } from './mediator.js';
 
 export interface HttpOptions {
@@ -19,9 +20,10 @@ export interface HttpOptions {
   metrics: () => Promise<string>;
   /** True once shutdown began: new requests are refused with 503. */
   stopping: () => boolean;
+  /** GET /chat and its assets (the chat page). */
+  chat?: ChatHandler;
 }
 
-let counter = 0;
 
 /** A token bucket per connection: `rate` a second, bursts up to twice that. */
 function rateLimiter(rate: number) {
@@ -67,31 +69,17 @@ export function createRequestHandler(o: HttpOptions) {
       return refuse(res, 400, 'bad_request', 'the request body could not be read');
     }
     if (body === null) return refuse(res, 413, 'ERR_LIMIT_EXCEEDED', `messages are limited to ${o.maxBytes} bytes`);
-    let reply: string | undefined;
-    let open = true;
-    const session: Session = {
-      id: `http:${++counter}`,
-      kind: 'http',
-      get open() {
-        return open && reply === undefined;
-      },
-      send: async (packed) => {
-        if (!open || reply !== undefined) throw new Error('this HTTP exchange already carries its one reply');
-        reply = packed;
-      },
-    };
+    const exchange = httpReplySession();
     try {
-      await o.mediator.receive(body, session);
+      await o.mediator.receive(body, exchange.session);
     } catch (e) {
-      open = false;
+      exchange.close();
       if (e instanceof MediatorError) return refuse(res, e.status, e.code, e.message);
       if (e instanceof DIDCommError) return refuse(res, statusFor(e), e.code, e.message);
       o.logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
       return refuse(res, 500, 'internal_error', 'internal error');
     }
-    open = false;
-    if (reply !== undefined) send(res, 200, reply, mediaTypeOf(reply));
-    else res.writeHead(202, { 'content-length': '0' }).end();
+    exchange.respond(res);
   }
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -107,6 +95,7 @@ export function createRequestHandler(o: HttpOptions) {
         req.resume();
         return refuse(res, 405, 'method_not_allowed', 'POST / takes DIDComm messages');
       }
+      if (o.chat && (url.pathname === '/chat' || url.pathname.startsWith('/chat/'))) return o.chat(req, res, url);
       switch (url.pathname) {
         case '/oob': {
           const inv = o.invitation();

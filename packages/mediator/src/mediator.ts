@@ -8,7 +8,6 @@ import {
   FORWARD_TYPE,
   createResolver,
   discoverFeatures,
-  parseForward,
   trustPing,
   type DIDResolver,
   type Logger,
@@ -26,7 +25,17 @@ import { registerMediation } from './protocols/mediation.js';
 import { deliverLive, registerPickup } from './protocols/pickup.js';
 import type { MediatorIdentity } from './identity.js';
 import { QueueFullError, type MediatorStore } from './store/types.js';
-import { inlineUnwrapper, peekAlg, type ForwardUnwrapper } from './unwrap.js';
+import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardParts, type ForwardUnwrapper } from './unwrap.js';
+
+/** Live deliveries to one account start at most this often (ms); see Mediator#deliverLive. */
+const LIVE_SPACING_MS = 5;
+
+interface LiveQueue {
+  waiting: string[];
+  busy: boolean;
+  lastStart: number;
+  timer?: ReturnType<typeof setTimeout>;
+}
 
 export interface MediatorLimits {
   maxMessageBytes: number;
@@ -68,10 +77,13 @@ export class Mediator implements TransportHost {
   readonly metrics: Metrics;
   readonly live = new LiveSessions();
   readonly ctx: MediatorContext;
-  readonly #unwrapper: ForwardUnwrapper;
+  /** Who decrypts forwards (inline, or the worker pool). */
+  readonly unwrapper: ForwardUnwrapper;
   readonly #logger: Logger;
   readonly #unsubscribe: () => void;
   readonly #purgeTimer: ReturnType<typeof setInterval>;
+  /** Accounts with live deliveries under way, and the ids enqueued for them since. */
+  readonly #liveQueues = new Map<string, LiveQueue>();
 
   constructor(o: MediatorOptions) {
     this.store = o.store;
@@ -81,7 +93,7 @@ export class Mediator implements TransportHost {
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 } });
-    this.#unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes } });
+    this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes } });
     const access = o.access ?? 'open';
     this.ctx = {
       did: o.identity.did,
@@ -104,11 +116,49 @@ export class Mediator implements TransportHost {
     this.agent.on(FORWARD_TYPE, (c) => this.forward(c.message), { roles: ['mediator'] });
     this.#unsubscribe = o.store.onEnqueued((account, ids) => {
       if (this.live.entries(account).length === 0) return;
-      deliverLive(this.ctx, account, ids).catch((e) => this.#logger.warn('live delivery failed; the messages stay queued', { account, error: errorText(e) }));
+      this.#deliverLive(account, ids);
     });
     const every = Math.min(60_000, Math.max(1000, (o.limits.retentionSeconds * 1000) / 4));
     this.#purgeTimer = setInterval(() => void this.purge(), every);
     this.#purgeTimer.unref();
+  }
+
+  /**
+   * Live deliveries per account: at most one in flight, and at most one started every
+   * LIVE_SPACING_MS. A message for an idle account goes out at once; under load, what arrives
+   * meanwhile goes out together, so packing a delivery and decrypting its acknowledgement
+   * (three X25519 agreements each side) are paid per batch, not per message.
+   */
+  #deliverLive(account: string, ids: string[]): void {
+    let s = this.#liveQueues.get(account);
+    if (!s) this.#liveQueues.set(account, (s = { waiting: [], busy: false, lastStart: -Infinity }));
+    s.waiting.push(...ids);
+    this.#pumpLive(account, s);
+  }
+
+  #pumpLive(account: string, s: LiveQueue): void {
+    if (s.busy || s.timer || s.waiting.length === 0) {
+      if (!s.busy && !s.timer && s.waiting.length === 0) this.#liveQueues.delete(account);
+      return;
+    }
+    const wait = s.lastStart + LIVE_SPACING_MS - performance.now();
+    if (wait > 0) {
+      s.timer = setTimeout(() => {
+        s.timer = undefined;
+        this.#pumpLive(account, s);
+      }, wait);
+      return;
+    }
+    const batch = s.waiting;
+    s.waiting = [];
+    s.busy = true;
+    s.lastStart = performance.now();
+    deliverLive(this.ctx, account, batch)
+      .catch((e) => this.#logger.warn('live delivery failed; the messages stay queued', { account, error: errorText(e) }))
+      .finally(() => {
+        s.busy = false;
+        this.#pumpLive(account, s);
+      });
   }
 
   get did(): string {
@@ -121,8 +171,8 @@ export class Mediator implements TransportHost {
     this.metrics.inc('didcomm_mediator_bytes_in_total', undefined, packed.length);
     if (peekAlg(packed)?.startsWith('ECDH-ES')) {
       const started = performance.now();
-      const { message } = await this.#unwrapper.unwrap(packed);
-      if (message.type === FORWARD_TYPE) return this.forward(message, started);
+      const parts = await unwrapForward(this.unwrapper, packed);
+      if (parts) return this.#queue(parts, started);
     }
     this.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
     await this.agent.receive(packed, session);
@@ -130,19 +180,16 @@ export class Mediator implements TransportHost {
 
   /** Queue what a forward carries for the account that registered its `next`; resolves once durable. */
   async forward(message: Message, started = performance.now()): Promise<void> {
-    const fwd = parseForward(message);
-    if (!fwd || typeof fwd.next !== 'string' || !fwd.next.startsWith('did:')) throw new DIDCommError(ErrorCodes.MALFORMED, 'forward needs body.next: a DID or DID URL');
-    const route = await this.store.findRecipient(fwd.next);
+    return this.#queue(forwardParts(message), started);
+  }
+
+  async #queue({ next, payloads }: ForwardParts, started: number): Promise<void> {
+    const route = await this.store.findRecipient(next);
     if (!route) {
       this.metrics.inc('didcomm_mediator_refused_total', { reason: 'recipient_unknown' });
       throw new MediatorError(404, 'recipient_unknown', 'no account registered the forward\'s next');
     }
-    const payloads = fwd.forwarded.map((p) => {
-      if (!p || typeof p !== 'object' || typeof (p as { ciphertext?: unknown }).ciphertext !== 'string') {
-        throw new DIDCommError(ErrorCodes.MALFORMED, 'a forwarded message must be an encrypted DIDComm message (JWE)');
-      }
-      return JSON.stringify(p);
-    });
+    if (!payloads) throw new DIDCommError(ErrorCodes.MALFORMED, 'a forwarded message must be an encrypted DIDComm message (JWE)');
     try {
       for (const text of payloads) {
         await this.store.enqueue({ account: route.account, recipientDid: route.recipientDid, message: text }, this.ctx.limits.maxQueue);
@@ -176,9 +223,10 @@ export class Mediator implements TransportHost {
 
   async close(): Promise<void> {
     clearInterval(this.#purgeTimer);
+    for (const s of this.#liveQueues.values()) clearTimeout(s.timer);
     this.#unsubscribe();
     await this.agent.stop();
-    await this.#unwrapper.close?.();
+    await this.unwrapper.close?.();
   }
 }
 

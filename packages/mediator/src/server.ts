@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createInvitation, invitationUrl, jsonLogger, type Logger, type Message } from '@didcomm-ts/core';
+import { createInvitation, invitationUrl, jsonLogger, type Logger, type Message, type Secret } from '@didcomm-ts/core';
 import { attachWebSocketServer } from '@didcomm-ts/core/node';
 import { withDefaults, type MediatorConfig } from './config.js';
+import { chatSite, defaultChatDir } from './chat.js';
 import { createRequestHandler } from './http.js';
 import { loadIdentity } from './identity.js';
 import { Mediator } from './mediator.js';
@@ -15,6 +16,7 @@ import { Metrics } from './metrics.js';
 import { openStore } from './store/open.js';
 import type { MediatorStore } from './store/types.js';
 import type { ForwardUnwrapper } from './unwrap.js';
+import { defaultUnwrapWorkers, workerUnwrapper } from './unwrap-pool.js';
 
 export interface RunningMediator {
   mediator: Mediator;
@@ -33,10 +35,12 @@ export interface RunningMediator {
 
 export interface StartOptions {
   logger?: Logger;
-  /** Take over the forward's decryption (e.g. worker threads). */
+  /** Take over the forward's decryption (default: the worker pool of config.unwrapWorkers). */
   unwrapper?: ForwardUnwrapper;
   /** Use this store instead of opening the configured one (it is closed with the mediator). */
   store?: MediatorStore;
+  /** Serve GET /chat from this folder (default: the build of @didcomm-ts/chat, when installed; null: no /chat). */
+  chatDir?: string | null;
 }
 
 /** The passphrase for the keys: configured, or (SQLite only) one generated into the data folder. */
@@ -75,13 +79,25 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     ws.pathname = `${base.pathname.replace(/\/$/, '')}/ws`;
     const identity = await loadIdentity({ store, data: c.data, passphrase, httpUri: publicUrl, wsUri: ws.href, logger, scryptN: c.scryptN });
     const metrics = new Metrics();
+    const workers = o.unwrapper ? 0 : (c.unwrapWorkers ?? defaultUnwrapWorkers());
+    const held = (identity.secrets as { list?: () => Secret[] }).list?.();
+    // The pool needs the secrets as data; a secrets resolver that cannot list them stays inline.
+    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes } }) : undefined;
+    // The first forward should not wait for a worker to load; workers that cannot start leave
+    // the decryption on this thread.
+    await pool?.ready().catch(async (e) => {
+      logger.warn('unwrap workers could not start; decrypting forwards on the main thread', { error: e instanceof Error ? e.message : String(e) });
+      await pool?.close?.();
+      pool = undefined;
+    });
+    const unwrapper = o.unwrapper ?? pool;
     mediator = new Mediator({
       identity,
       store,
       logger,
       metrics,
       access: c.access,
-      unwrapper: o.unwrapper,
+      unwrapper,
       limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds },
     });
     const m = mediator;
@@ -99,6 +115,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       maxBytes: c.maxMessageBytes,
       rateLimit: c.rateLimit,
       invitation: () => ({ json: invitation, url: invUrl }),
+      chat: o.chatDir === null ? undefined : chatSite(o.chatDir ?? defaultChatDir(), { httpUrl: publicUrl, wsUrl: ws.href }),
       stopping: () => stopping,
       health: async () => {
         try {
@@ -126,7 +143,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       messagesPerSecond: c.rateLimit,
       onError: (code) => metrics.inc('didcomm_mediator_refused_total', { reason: `ws_${code}` }),
     });
-    logger.info('mediator listening', { did: identity.did, url: `http://${localHost}:${port}/`, publicUrl, store: store.kind, access: c.access });
+    logger.info('mediator listening', { did: identity.did, url: `http://${localHost}:${port}/`, publicUrl, store: store.kind, access: c.access, unwrapWorkers: pool ? workers : 0 });
 
     let closing: Promise<void> | undefined;
     const close = () =>

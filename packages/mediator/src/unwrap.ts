@@ -1,12 +1,40 @@
 // The forward's decryption is the mediator's main cost. It sits behind this interface, with
 // the packed text in and plain data out, so a pool of worker threads can take it over
 // without touching the rest of the forward path.
-import { unpack, type DIDResolver, type Message, type SecretsResolver, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
+import { DIDCommError, ErrorCodes, FORWARD_TYPE, parseForward, unpack, type DIDResolver, type Message, type SecretsResolver, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
+
+/** What the mediator needs of a forward: its next, and the messages it carries as JSON text. */
+export interface ForwardParts {
+  next: string;
+  /** Absent when a forwarded message is not a JWE (refused once the recipient is known). */
+  payloads?: string[];
+}
 
 export interface ForwardUnwrapper {
   /** Decrypt the anoncrypt layer(s) of `packed` and return the plaintext and how it was protected. */
   unwrap(packed: string): Promise<{ message: Message; metadata: UnpackMetadata }>;
+  /**
+   * Optional, for unwrappers elsewhere than the calling thread: decrypt and return only the
+   * forward's parts (null when the plaintext is no forward), which are cheaper to hand back
+   * than the whole message. Same errors as unwrap() followed by forwardParts().
+   */
+  unwrapForward?(packed: string): Promise<ForwardParts | null>;
   close?(): Promise<void>;
+}
+
+/** A forward's next and payloads, checked: the one place both the inline and the worker path use. */
+export function forwardParts(message: Message): ForwardParts {
+  const fwd = parseForward(message);
+  if (!fwd || typeof fwd.next !== 'string' || !fwd.next.startsWith('did:')) throw new DIDCommError(ErrorCodes.MALFORMED, 'forward needs body.next: a DID or DID URL');
+  const jwes = fwd.forwarded.every((p) => p !== null && typeof p === 'object' && typeof (p as { ciphertext?: unknown }).ciphertext === 'string');
+  return jwes ? { next: fwd.next, payloads: fwd.forwarded.map((p) => JSON.stringify(p)) } : { next: fwd.next };
+}
+
+/** unwrap() then forwardParts(), or null when the plaintext is no forward. */
+export async function unwrapForward(u: ForwardUnwrapper, packed: string): Promise<ForwardParts | null> {
+  if (u.unwrapForward) return u.unwrapForward(packed);
+  const { message } = await u.unwrap(packed);
+  return message.type === FORWARD_TYPE ? forwardParts(message) : null;
 }
 
 /** Decrypt on the calling thread. */

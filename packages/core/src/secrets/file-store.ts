@@ -49,7 +49,7 @@ export class FileSecretsStore implements SecretsResolver {
     this.path = path;
     this.#header = header;
     this.#key = key;
-    this.#secrets = new Map(secrets.map((s) => [s.id, s]));
+    this.#secrets = new Map(secrets.map((s) => [s.id, frozenCopy(s)]));
   }
 
   /** Open (or create) the store at `path`. A wrong passphrase fails with ERR_STORE. */
@@ -82,9 +82,9 @@ export class FileSecretsStore implements SecretsResolver {
     return new FileSecretsStore(path, header, key, parseSecrets(plain));
   }
 
+  /** The same frozen object on every call, so per-Secret key caches (secretToPrivateKey) hit. */
   async getSecret(kid: string): Promise<Secret | null> {
-    const s = this.#secrets.get(kid);
-    return s ? structuredClone(s) : null;
+    return this.#secrets.get(kid) ?? null;
   }
 
   async findSecrets(kids: string[]): Promise<string[]> {
@@ -92,14 +92,14 @@ export class FileSecretsStore implements SecretsResolver {
   }
 
   list(): Secret[] {
-    return [...this.#secrets.values()].map((s) => structuredClone(s));
+    return [...this.#secrets.values()];
   }
 
   /** Add or replace secrets, and write the file before returning. */
   async add(...secrets: Secret[]): Promise<void> {
     for (const s of secrets) checkSecret(s);
     return this.#mutate(() => {
-      for (const s of secrets) this.#secrets.set(s.id, structuredClone(s));
+      for (const s of secrets) this.#secrets.set(s.id, frozenCopy(s));
     });
   }
 
@@ -225,4 +225,16 @@ export async function writeAtomic(path: string, data: string): Promise<void> {
   } catch {
     /* best effort */
   }
+}
+
+/** A deep copy nobody can change: callers share it instead of receiving a copy each time. */
+function frozenCopy<T>(value: T): T {
+  const freeze = (v: unknown): unknown => {
+    if (v && typeof v === 'object') {
+      for (const x of Object.values(v)) freeze(x);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  return freeze(structuredClone(value)) as T;
 }

@@ -1,9 +1,13 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL. Enqueues that arrive
 // together are written in one transaction (group commit), each resolved only after its commit.
+// For a file those transactions run on a writer thread with its own connection
+// (sqlite-writer.ts), so the commit's fsync does not stall the thread serving requests.
 import Database from 'better-sqlite3';
+import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { didPart, newQueueId } from './ids.js';
+import type { WriterBatch, WriterReply } from './sqlite-writer.js';
 import { QueueFullError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
 
 const SCHEMA = `
@@ -25,6 +29,13 @@ CREATE TABLE IF NOT EXISTS access (did TEXT PRIMARY KEY, rule TEXT NOT NULL CHEC
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+interface PendingAck {
+  account: string;
+  ids: string[];
+  resolve(n: number): void;
+  reject(e: unknown): void;
+}
+
 interface Pending {
   item: EnqueueItem;
   maxQueue: number;
@@ -38,6 +49,8 @@ const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipie
 export interface SqliteStoreOptions {
   /** synchronous pragma (default FULL: a commit survives power loss, not only a crash). */
   synchronous?: 'FULL' | 'NORMAL';
+  /** Commit enqueues on a writer thread (default true, except for ':memory:'). */
+  writerThread?: boolean;
 }
 
 export class SqliteStore implements MediatorStore {
@@ -48,6 +61,11 @@ export class SqliteStore implements MediatorStore {
   #pending: Pending[] = [];
   #flushScheduled = false;
   #closed = false;
+  #writer: Worker | undefined;
+  #seq = 0;
+  readonly #inFlight = new Map<number, { batch: Pending[]; ids: string[]; acks: PendingAck[] }>();
+  #pendingAcks: PendingAck[] = [];
+  #drained: (() => void) | undefined;
   readonly #st: ReturnType<SqliteStore['prepare']>;
 
   constructor(path: string, o: SqliteStoreOptions = {}) {
@@ -59,6 +77,42 @@ export class SqliteStore implements MediatorStore {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     this.#st = this.prepare();
+    if (o.writerThread ?? path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
+  }
+
+  #startWriter(synchronous: string): void {
+    const writer = new Worker(new URL('./sqlite-writer.js', import.meta.url), { workerData: { path: this.path, synchronous } });
+    writer.unref();
+    writer.on('message', (r: WriterReply | 'closed') => {
+      if (r === 'closed') return;
+      const job = this.#inFlight.get(r.seq);
+      if (!job) return;
+      this.#inFlight.delete(r.seq);
+      if (this.#inFlight.size === 0) {
+        writer.unref();
+        this.#drained?.();
+      }
+      if ('error' in r) {
+        const e = new Error(r.error);
+        for (const p of job.batch) p.reject(e);
+        for (const a of job.acks) a.reject(e);
+        return;
+      }
+      job.acks.forEach((a, i) => a.resolve(r.acked[i]));
+      this.#settle(job.batch, job.ids.map((id, i) => (r.stored[i] === 1 ? id : undefined)));
+    });
+    // Should the thread die, what it held fails and later batches are committed here.
+    const stop = (e: unknown) => {
+      if (this.#writer !== writer) return;
+      this.#writer = undefined;
+      const err = e instanceof Error ? e : new Error(`the SQLite writer thread stopped (${String(e)})`);
+      for (const job of this.#inFlight.values()) for (const p of [...job.batch, ...job.acks]) p.reject(err);
+      this.#inFlight.clear();
+      this.#drained?.();
+    };
+    writer.once('error', stop);
+    writer.once('exit', stop);
+    this.#writer = writer;
   }
 
   private prepare() {
@@ -170,10 +224,7 @@ export class SqliteStore implements MediatorStore {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
     return new Promise((resolve, reject) => {
       this.#pending.push({ item, maxQueue, resolve, reject });
-      if (!this.#flushScheduled) {
-        this.#flushScheduled = true;
-        setImmediate(() => this.#flush());
-      }
+      this.#schedule();
     });
   }
 
@@ -181,7 +232,43 @@ export class SqliteStore implements MediatorStore {
     this.#flushScheduled = false;
     const batch = this.#pending;
     this.#pending = [];
-    if (batch.length === 0) return;
+    const acks = this.#pendingAcks;
+    this.#pendingAcks = [];
+    if (batch.length === 0 && acks.length === 0) return;
+    const writer = this.#writer;
+    if (!writer) {
+      for (const a of acks) {
+        try {
+          a.resolve(this.#ackHere(a.account, a.ids));
+        } catch (e) {
+          a.reject(e);
+        }
+      }
+      if (batch.length > 0) this.#flushHere(batch);
+      return;
+    }
+    const items: Array<string | number> = [];
+    const ids: string[] = [];
+    for (const p of batch) {
+      const id = newQueueId();
+      ids.push(id);
+      items.push(p.item.account, p.item.recipientDid, p.item.message, id, p.maxQueue);
+    }
+    const seq = ++this.#seq;
+    this.#inFlight.set(seq, { batch, ids, acks });
+    writer.ref();
+    writer.postMessage({ seq, now: Date.now(), items, acks: acks.map((a) => ({ account: a.account, ids: a.ids })) } satisfies WriterBatch);
+  }
+
+  #schedule(): void {
+    if (!this.#flushScheduled) {
+      this.#flushScheduled = true;
+      setImmediate(() => this.#flush());
+    }
+  }
+
+  /** Commit on this thread (':memory:', or without the writer thread). */
+  #flushHere(batch: Pending[]): void {
     const results: Array<{ id?: string; full?: boolean }> = [];
     const now = Date.now();
     try {
@@ -200,13 +287,18 @@ export class SqliteStore implements MediatorStore {
       for (const p of batch) p.reject(e);
       return;
     }
+    this.#settle(batch, results.map((r) => r.id));
+  }
+
+  /** Resolve each enqueue with its id (undefined: the queue was full), then tell the listeners. */
+  #settle(batch: Pending[], ids: Array<string | undefined>): void {
     const byAccount = new Map<string, string[]>();
     batch.forEach((p, i) => {
-      const r = results[i];
-      if (r.id === undefined) return p.reject(new QueueFullError(p.item.account));
-      p.resolve(r.id);
+      const id = ids[i];
+      if (id === undefined) return p.reject(new QueueFullError(p.item.account));
+      p.resolve(id);
       const list = byAccount.get(p.item.account) ?? [];
-      list.push(r.id);
+      list.push(id);
       byAccount.set(p.item.account, list);
     });
     for (const [account, ids] of byAccount) for (const l of this.#listeners) l(account, ids);
@@ -228,7 +320,16 @@ export class SqliteStore implements MediatorStore {
   async fetchByIds(account: string, ids: string[]) {
     return ids.map((id) => this.#st.fetchId.get(account, id)).filter((r): r is Row => r !== undefined).map(toQueued);
   }
-  async ack(account: string, ids: string[]) {
+  async ack(account: string, ids: string[]): Promise<number> {
+    if (!this.#writer || this.#closed) return this.#ackHere(account, ids);
+    // With the writer thread: in the next group commit, on its connection (one writer, no lock waits).
+    return new Promise((resolve, reject) => {
+      this.#pendingAcks.push({ account, ids, resolve, reject });
+      this.#schedule();
+    });
+  }
+
+  #ackHere(account: string, ids: string[]): number {
     return this.#db.transaction(() => {
       let n = 0;
       for (const id of new Set(ids)) n += this.#st.ackId.run(account, id).changes;
@@ -267,6 +368,17 @@ export class SqliteStore implements MediatorStore {
     if (this.#closed) return;
     this.#flush();
     this.#closed = true;
+    const writer = this.#writer;
+    if (writer) {
+      if (this.#inFlight.size > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+      this.#writer = undefined;
+      writer.ref();
+      await new Promise<void>((resolve) => {
+        writer.once('exit', () => resolve());
+        writer.postMessage('close');
+        writer.once('message', () => void writer.terminate());
+      });
+    }
     this.#db.close();
   }
 }

@@ -62,6 +62,37 @@ export function readBody(req: IncomingMessage, max: number): Promise<string | nu
 let counter = 0;
 
 /**
+ * The session of one HTTP exchange: it carries at most one return-routed reply, and only while
+ * the request is being handled. `respond` closes it and answers 200 with the reply, or 202.
+ */
+export function httpReplySession(): { session: Session; close(): void; respond(res: ServerResponse): void } {
+  let reply: string | undefined;
+  let open = true;
+  const session: Session = {
+    id: `http:${++counter}`,
+    kind: 'http',
+    get open() {
+      return open && reply === undefined;
+    },
+    send: async (packed) => {
+      if (!open || reply !== undefined) throw new Error('this HTTP exchange already carries its one reply');
+      reply = packed;
+    },
+  };
+  return {
+    session,
+    close: () => {
+      open = false;
+    },
+    respond: (res) => {
+      open = false;
+      if (reply !== undefined) res.writeHead(200, { 'content-type': mediaTypeOf(reply), 'content-length': Buffer.byteLength(reply) }).end(reply);
+      else res.writeHead(202, { 'content-length': '0' }).end();
+    },
+  };
+}
+
+/**
  * A Node request handler for DIDComm over HTTP (spec "HTTPS"): POST with a DIDComm media
  * type, 202 on success, or 200 with one return-routed message in the body.
  */
@@ -85,28 +116,14 @@ export function createHttpHandler(host: TransportHost, o: HttpHandlerOptions = {
       return refuse(res, 400, 'bad_request', 'the request body could not be read');
     }
     if (body === null) return refuse(res, 413, ErrorCodes.LIMIT_EXCEEDED, `messages are limited to ${maxBytes} bytes`);
-    let reply: string | undefined;
-    let open = true;
-    const session: Session = {
-      id: `http:${++counter}`,
-      kind: 'http',
-      get open() {
-        return open && reply === undefined;
-      },
-      send: async (packed) => {
-        if (!open || reply !== undefined) throw new Error('this HTTP exchange already carries its one reply');
-        reply = packed;
-      },
-    };
+    const exchange = httpReplySession();
     try {
-      await host.receive(body, session);
+      await host.receive(body, exchange.session);
     } catch (e) {
-      open = false;
+      exchange.close();
       const code = e instanceof DIDCommError ? e.code : 'internal_error';
       return refuse(res, statusFor(e), code, e instanceof DIDCommError ? e.message : 'internal error');
     }
-    open = false;
-    if (reply !== undefined) res.writeHead(200, { 'content-type': mediaTypeOf(reply) }).end(reply);
-    else res.writeHead(202).end();
+    exchange.respond(res);
   };
 }

@@ -1,0 +1,243 @@
+// The mediator bench's load generator, run as its own process (child_process.fork) so its CPU
+// is not the server's. Commands over IPC:
+//   setup  { url, did, accounts, forwards, liveMessages, bytes } mediate with the mediator (HTTP),
+//          register recipients, pre-pack every forward (anoncrypt A256CBC-HS512, ~bytes each).
+//   load   { url, connections, warmupMs, ms } POST the pre-packed forwards over raw keep-alive
+//          sockets as fast as answers come; -> counts, statuses, latency, this process's CPU.
+//   live   { url, rate, ms, connections } send `rate` forwards a second to the live recipient;
+//          -> the wall-clock send time of each.
+// and, in a second process, the live recipient: recipient { url, did } (mediate), listen (live
+// mode on its WebSocket), collect { total, timeoutMs } -> the wall-clock receipt time of each.
+// Requests are pre-built bytes and responses are parsed by hand, so a request costs the
+// generator a few microseconds and the server is what is measured.
+import { connect } from 'node:net';
+import { createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, Agent, newId, packEncrypted, silentLogger } from '../packages/core/dist/index.js';
+import { NodeWsTransport } from '../packages/core/dist/node.js';
+
+const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
+const resolver = createResolver();
+let state;
+
+process.on('message', async (m) => {
+  try {
+    const cmds = { setup, load, live, recipient, listen, collect, exit };
+    const result = cmds[m.cmd] ? await cmds[m.cmd](m) : null;
+    process.send({ id: m.id, result });
+  } catch (e) {
+    process.send({ id: m.id, error: e instanceof Error ? e.stack : String(e) });
+  }
+});
+
+async function client(mediatorDid) {
+  const created = await createDID('peer');
+  const secrets = new InMemorySecrets(created.secrets);
+  const agent = new Agent({ did: created.did, secrets, resolver, transports: [new HttpTransport({ timeoutMs: 30_000 }), new NodeWsTransport({ connectTimeoutMs: 5000 })], retry: { attempts: 1 }, requestTimeoutMs: 30_000, logger: silentLogger });
+  const mc = new MediatorClient(agent, mediatorDid);
+  const { did } = await mc.mediate({ makeDefault: true });
+  return { agent, mc, did: did.did };
+}
+
+/** A forward (anoncrypt, A256CBC-HS512 on both layers) of about `bytes` to `to`. */
+async function forward(to, content, bytes) {
+  const pad = (n) => 'x'.repeat(Math.max(0, n));
+  const msg = (p) => ({ id: newId(), type: BASIC, to: [to], created_time: Math.floor(Date.now() / 1000), body: { content, pad: pad(p) } });
+  const pack = async (p) => (await packEncrypted(msg(p), { to, resolver, encAlgAnon: 'A256CBC-HS512' })).packed;
+  // Each layer adds a fixed overhead and base64url (4/3): size the padding from one try.
+  const probe = await pack(0);
+  return pack(Math.floor((bytes - probe.length) * 0.56));
+}
+
+async function setup(o) {
+  const accounts = await Promise.all(Array.from({ length: o.accounts }, () => client(o.did)));
+  const wires = [];
+  for (let i = 0; i < o.forwards; i++) wires.push(await forward(accounts[i % accounts.length].did, `load ${i}`, o.bytes));
+  const liveWires = [];
+  for (let i = 0; i < o.liveMessages; i++) liveWires.push(await forward(o.liveTo, `live ${i}`, o.bytes));
+  state = { accounts, wires, liveWires };
+  const sizes = wires.map((w) => Buffer.byteLength(w));
+  return { recipients: accounts.map((a) => a.did), meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
+}
+
+const requestBytes = (url, wire) => {
+  const u = new URL(url);
+  const body = Buffer.from(wire);
+  return Buffer.concat([Buffer.from(`POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/didcomm-encrypted+json\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+};
+
+/** One keep-alive connection sending a request after each answer; `next()` gives the bytes (or null to stop). */
+function conn(url, next, onAnswer) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port) });
+    socket.setNoDelay(true);
+    let buf = Buffer.alloc(0);
+    let sentAt = 0;
+    const send = () => {
+      const bytes = next();
+      if (bytes === null) return socket.end();
+      sentAt = performance.now();
+      socket.write(bytes);
+    };
+    socket.on('connect', send);
+    socket.on('data', (d) => {
+      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString('latin1');
+        const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+        const total = end + 4 + (cl ? Number(cl[1]) : 0);
+        if (buf.length < total) return;
+        const status = Number(head.slice(9, 12));
+        buf = buf.subarray(total);
+        onAnswer(status, performance.now() - sentAt);
+        send();
+      }
+    });
+    socket.on('error', reject);
+    socket.on('close', resolve);
+  });
+}
+
+function percentiles(values) {
+  const a = Float64Array.from(values).sort();
+  const at = (p) => (a.length ? a[Math.min(a.length - 1, Math.floor(p * a.length))] : NaN);
+  return { n: a.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: a.length ? a[a.length - 1] : NaN };
+}
+
+async function load(o) {
+  const requests = state.wires.map((w) => requestBytes(o.url, w));
+  let i = 0;
+  const t0 = performance.now();
+  const measureFrom = t0 + o.warmupMs;
+  const stopAt = measureFrom + o.ms;
+  let cpuAt;
+  let startedAt;
+  const statuses = {};
+  const latencies = [];
+  let ok = 0;
+  const next = () => (performance.now() >= stopAt ? null : requests[i++ % requests.length]);
+  const onAnswer = (status, ms) => {
+    const now = performance.now();
+    if (now < measureFrom || now >= stopAt) return;
+    if (startedAt === undefined) {
+      startedAt = now;
+      cpuAt = process.cpuUsage();
+    }
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    if (status === 202) ok++;
+    latencies.push(ms);
+  };
+  await Promise.all(Array.from({ length: o.connections }, () => conn(o.url, next, onAnswer)));
+  const elapsed = Math.min(performance.now(), stopAt) - (startedAt ?? measureFrom);
+  const cpu = process.cpuUsage(cpuAt);
+  return { ok, perSecond: (ok * 1000) / elapsed, statuses, latency: percentiles(latencies), cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+}
+
+// Wall-clock milliseconds with sub-millisecond precision, comparable across processes.
+const wallNow = () => performance.timeOrigin + performance.now();
+
+/** Live mode, sender side: `rate` forwards a second to the live recipient (another process). -> send times */
+async function live(o) {
+  const { liveWires } = state;
+  const total = Math.min(liveWires.length, Math.round((o.rate * o.ms) / 1000));
+  const requests = liveWires.slice(0, total).map((w, i) => ({ content: `live ${i}`, bytes: requestBytes(o.url, w) }));
+  // Paced: every millisecond or so, write what is due since the start, round-robin over
+  // keep-alive sockets (at 1,000/s over 32 sockets a socket rarely has two in flight).
+  const statuses = {};
+  const answered = [];
+  const sockets = await Promise.all(Array.from({ length: o.connections }, () => openPaced(o.url, statuses, answered)));
+  const elu = performance.eventLoopUtilization();
+  const sentAt = {};
+  let sent = 0;
+  const cpuAt = process.cpuUsage();
+  const t0 = performance.now();
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor(((performance.now() - t0) * o.rate) / 1000));
+      while (sent < due) {
+        const req = requests[sent];
+        const s = sockets[sent % sockets.length];
+        sentAt[req.content] = wallNow();
+        s.sentAt.push(performance.now());
+        s.write(req.bytes);
+        sent++;
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, 1);
+    };
+    tick();
+  });
+  while (answered.length < sent && performance.now() - t0 < o.ms + 10_000) await new Promise((r) => setTimeout(r, 10));
+  const cpu = process.cpuUsage(cpuAt);
+  const elapsed = performance.now() - t0;
+  for (const s of sockets) s.end();
+  return { sent, sentAt, statuses, accepted: percentiles(answered), loopBusy: performance.eventLoopUtilization(elu).utilization, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+}
+
+/** Live mode, recipient side (its own process): an account with one mediated DID. */
+async function recipient(o) {
+  const r = await client(o.did);
+  state = { recipient: r, receivedAt: {}, n: 0 };
+  r.agent.on(BASIC, (ctx) => {
+    const c = ctx.message.body?.content;
+    if (typeof c === 'string' && c.startsWith('live ') && state.receivedAt[c] === undefined) {
+      state.receivedAt[c] = wallNow();
+      state.n++;
+    }
+  });
+  return { did: r.did };
+}
+
+/** Hold the WebSocket in live mode. */
+async function listen() {
+  state.cpuAt = process.cpuUsage();
+  state.elu = performance.eventLoopUtilization();
+  state.t0 = performance.now();
+  await state.recipient.mc.live(true);
+  return null;
+}
+
+/** Wait until `total` arrived (or `timeoutMs`), turn live mode off; -> receipt times. */
+async function collect(o) {
+  const until = performance.now() + o.timeoutMs;
+  while (state.n < o.total && performance.now() < until) await new Promise((r) => setTimeout(r, 10));
+  const cpu = process.cpuUsage(state.cpuAt);
+  const elapsed = performance.now() - state.t0;
+  const loopBusy = performance.eventLoopUtilization(state.elu).utilization;
+  await state.recipient.mc.live(false).catch(() => undefined);
+  return { receivedAt: state.receivedAt, loopBusy, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+}
+
+/** A keep-alive socket that counts answers; requests on it may be pipelined. */
+function openPaced(url, statuses, answered) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port) }, () => resolve(socket));
+    socket.setNoDelay(true);
+    socket.sentAt = [];
+    let buf = Buffer.alloc(0);
+    socket.on('data', (d) => {
+      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+      for (;;) {
+        const end = buf.indexOf('\r\n\r\n');
+        if (end < 0) return;
+        const head = buf.subarray(0, end).toString('latin1');
+        const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+        const total = end + 4 + (cl ? Number(cl[1]) : 0);
+        if (buf.length < total) return;
+        const status = Number(head.slice(9, 12));
+        statuses[status] = (statuses[status] ?? 0) + 1;
+        answered.push(performance.now() - socket.sentAt.shift());
+        buf = buf.subarray(total);
+      }
+    });
+    socket.on('error', reject);
+  });
+}
+
+async function exit() {
+  for (const a of [...(state?.accounts ?? []), ...(state?.recipient ? [state.recipient] : [])]) await a.agent.stop().catch(() => undefined);
+  setImmediate(() => process.exit(0));
+  return null;
+}

@@ -1,0 +1,159 @@
+// The forward's decryption on a pool of worker threads, so every core decrypts while the main
+// thread keeps HTTP, WebSocket and SQLite. Each worker gets the mediator's secrets once at
+// start. Requests that arrive in the same turn of the event loop go to a worker in one message (batched), to
+// the worker with the fewest in flight.
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { DIDCommError, type ErrorCode, type Message, type Secret, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
+import type { ForwardParts, ForwardUnwrapper } from './unwrap.js';
+
+export interface WorkerRequest {
+  ids: number[];
+  packed: string[];
+  /** 1: answer with the forward's parts only (unwrapForward), 0: the whole message (unwrap). */
+  partsOnly: number[];
+}
+export type WorkerReply =
+  | { id: number; message: Message; metadata: UnpackMetadata }
+  | { id: number; parts: ForwardParts | null }
+  | { id: number; error: { code?: string; message: string } };
+
+export interface WorkerPoolOptions {
+  /** The mediator's key agreement secrets. */
+  secrets: Secret[];
+  policy?: UnpackPolicy;
+  /** Threads (default: the available cores). */
+  size?: number;
+}
+
+/** How many unwrap workers to start by default: one a core, none on a single core (it would not pay). */
+export function defaultUnwrapWorkers(): number {
+  const n = availableParallelism();
+  return n > 1 ? n : 0;
+}
+
+interface Waiting {
+  resolve(v: any): void;
+  reject(e: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  inFlight: Map<number, Waiting>;
+  queued: WorkerRequest;
+}
+
+export interface WorkerPool extends ForwardUnwrapper {
+  size: number;
+  /** Resolves once every worker has loaded and can take requests at full speed; rejects if one could not start. */
+  ready(): Promise<void>;
+  /** Event loop utilization (0..1) of each worker since the previous call. */
+  utilization(): number[];
+}
+
+export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
+  const size = Math.max(1, o.size ?? availableParallelism());
+  const url = new URL('./unwrap-worker.js', import.meta.url);
+  let nextId = 0;
+  let closed = false;
+  let flushScheduled = false;
+  let startError: Error | undefined;
+
+  const start = (): Slot => {
+    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {} } });
+    let isReady: () => void = () => undefined;
+    let wasReady = false;
+    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], packed: [], partsOnly: [] } };
+    worker.unref();
+    worker.on('message', (replies: WorkerReply[] | 'ready') => {
+      if (replies === 'ready') {
+        wasReady = true;
+        return isReady();
+      }
+      for (const r of replies) {
+        const w = slot.inFlight.get(r.id);
+        if (!w) continue;
+        slot.inFlight.delete(r.id);
+        if ('error' in r) w.reject(r.error.code !== undefined ? new DIDCommError(r.error.code as ErrorCode, r.error.message) : new Error(r.error.message));
+        else w.resolve('parts' in r ? r.parts : r);
+      }
+    });
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (failed) return;
+      failed = true;
+      const err = e instanceof Error ? e : new Error(`unwrap worker stopped (${String(e)})`);
+      isReady();
+      for (const w of slot.inFlight.values()) w.reject(err);
+      slot.inFlight.clear();
+      // A worker that died after starting is replaced; one that could not start would only
+      // fail again, so its slot keeps failing requests with that error.
+      if (!closed && wasReady) slots[slots.indexOf(slot)] = start();
+      else startError = err;
+    };
+    slot.worker.once('error', fail);
+    slot.worker.once('exit', (code) => fail(code));
+    return slot;
+  };
+  const slots: Slot[] = Array.from({ length: size }, start);
+
+  const flush = () => {
+    flushScheduled = false;
+    for (const s of slots) {
+      if (s.queued.ids.length === 0) continue;
+      const batch = s.queued;
+      s.queued = { ids: [], packed: [], partsOnly: [] };
+      s.worker.postMessage(batch);
+    }
+  };
+
+  const submit = <T>(packed: string, partsOnly: number): Promise<T> => {
+    if (closed) return Promise.reject(new Error('the unwrap pool is closed'));
+    if (startError) return Promise.reject(startError);
+    let slot = slots[0];
+    for (const s of slots) if (s.inFlight.size < slot.inFlight.size) slot = s;
+    const id = ++nextId;
+    return new Promise<T>((resolve, reject) => {
+      slot.inFlight.set(id, { resolve, reject });
+      slot.queued.ids.push(id);
+      slot.queued.packed.push(packed);
+      slot.queued.partsOnly.push(partsOnly);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    });
+  };
+
+  let marks = new Map<Worker, ReturnType<Worker['performance']['eventLoopUtilization']>>();
+  return {
+    size,
+    async ready() {
+      await Promise.all(slots.map((s) => s.ready));
+      if (startError) throw startError;
+    },
+    utilization() {
+      const next = new Map<Worker, ReturnType<Worker['performance']['eventLoopUtilization']>>();
+      const out = slots.map((s) => {
+        const now = s.worker.performance.eventLoopUtilization();
+        next.set(s.worker, now);
+        const before = marks.get(s.worker);
+        return before ? s.worker.performance.eventLoopUtilization(now, before).utilization : now.utilization;
+      });
+      marks = next;
+      return out;
+    },
+    unwrap(packed) {
+      return submit(packed, 0);
+    },
+    unwrapForward(packed) {
+      return submit(packed, 1);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+    },
+  };
+}
