@@ -1,6 +1,6 @@
 // Start a mediator: store, identity, the Mediator, the HTTP server with its WebSocket endpoint,
 // retention, metrics, and a shutdown that drains what is in flight.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,6 +62,13 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
   let stopping = false;
   let mediator: Mediator | undefined;
   const server = createServer();
+  // We listen before the identity exists (port 0 must be known to build the DID's URL); until
+  // the handler is attached, every request gets a clear 503 instead of hanging.
+  const starting = (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ error: 'starting', message: 'the mediator is starting' }));
+  };
+  server.on('request', starting);
   try {
     const passphrase = passphraseFor(c, store.kind === 'postgres', logger);
     await new Promise<void>((resolve, reject) => {
@@ -136,6 +143,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
         });
       },
     });
+    server.off('request', starting);
     server.on('request', (req, res) => void handler(req, res));
     const wss = attachWebSocketServer(server, m, {
       path: '/ws',
