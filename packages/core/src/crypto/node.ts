@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { hchacha } from '@noble/ciphers/chacha.js';
 import { DIDCommError, ErrorCodes } from '../errors.js';
 import { encode as b64u } from '../util/base64url.js';
-import { CONTENT_ENC, CURVE_INFO, type ContentEncAlg, type CryptoBackend, type Curve, type PrivateKey, type PublicKey } from './types.js';
+import { CONTENT_ENC, CURVE_INFO, isCurve, type ContentEncAlg, type CryptoBackend, type Curve, type PrivateKey, type PublicKey } from './types.js';
 
 // DER prefix that turns 32 raw bytes into PKCS#8 (RFC 8410).
 const PKCS8_PREFIX: Partial<Record<Curve, Buffer>> = {
@@ -64,6 +64,10 @@ function x25519Public(priv: nc.KeyObject): Uint8Array {
   x25519Base ??= okpPublicObject('X25519', Uint8Array.of(9, ...new Uint8Array(31)));
   const z = nc.diffieHellman({ privateKey: priv, publicKey: x25519Base });
   return new Uint8Array(z.buffer, z.byteOffset, z.byteLength);
+}
+
+function knownCurve(curve: unknown): asserts curve is Curve {
+  if (!isCurve(curve)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `unsupported curve ${String(curve)}`);
 }
 
 function expectLength(curve: Curve, raw: Uint8Array) {
@@ -238,6 +242,7 @@ export const backend: CryptoBackend = {
     return new Uint8Array(nc.createHash('sha256').update(data).digest());
   },
   async generateKeyPair(curve, options) {
+    knownCurve(curve);
     if (options?.ephemeral) return ephemeralPool.take(curve);
     const { privateKey, publicKey } =
       CURVE_INFO[curve].kty === 'OKP'
@@ -256,6 +261,7 @@ export const backend: CryptoBackend = {
     return { curve, d, publicKey: pub, handle: privateKey };
   },
   async importPrivateKey(curve, d, publicRaw) {
+    knownCurve(curve);
     const size = CURVE_INFO[curve].size;
     if (d.length !== size) throw invalidKey(`wrong ${curve} private key length`);
     let obj: nc.KeyObject;
@@ -276,6 +282,7 @@ export const backend: CryptoBackend = {
     return { curve, d, publicKey: { curve, raw: derived }, handle: obj };
   },
   async importPublicKey(curve, raw) {
+    knownCurve(curve);
     expectLength(curve, raw);
     const key: PublicKey = { curve, raw };
     try {
