@@ -64,13 +64,33 @@ const requestBytes = (url, wire) => {
   return Buffer.concat([Buffer.from(`POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/didcomm-encrypted+json\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
 };
 
+/**
+ * Calls `onStatus` for each HTTP response read off `socket` (head plus content-length body;
+ * the mediator answers with content-length on every response, so no chunked decoding).
+ */
+function onResponses(socket, onStatus) {
+  let buf = Buffer.alloc(0);
+  socket.on('data', (d) => {
+    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
+    for (;;) {
+      const end = buf.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const head = buf.subarray(0, end).toString('latin1');
+      const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
+      const total = end + 4 + (cl ? Number(cl[1]) : 0);
+      if (buf.length < total) return;
+      buf = buf.subarray(total);
+      onStatus(Number(head.slice(9, 12)));
+    }
+  });
+}
+
 /** One keep-alive connection sending a request after each answer; `next()` gives the bytes (or null to stop). */
 function conn(url, next, onAnswer) {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: u.hostname, port: Number(u.port) });
     socket.setNoDelay(true);
-    let buf = Buffer.alloc(0);
     let sentAt = 0;
     const send = () => {
       const bytes = next();
@@ -79,20 +99,9 @@ function conn(url, next, onAnswer) {
       socket.write(bytes);
     };
     socket.on('connect', send);
-    socket.on('data', (d) => {
-      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buf.subarray(0, end).toString('latin1');
-        const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-        const total = end + 4 + (cl ? Number(cl[1]) : 0);
-        if (buf.length < total) return;
-        const status = Number(head.slice(9, 12));
-        buf = buf.subarray(total);
-        onAnswer(status, performance.now() - sentAt);
-        send();
-      }
+    onResponses(socket, (status) => {
+      onAnswer(status, performance.now() - sentAt);
+      send();
     });
     socket.on('error', reject);
     socket.on('close', resolve);
@@ -216,21 +225,9 @@ function openPaced(url, statuses, answered) {
     const socket = connect({ host: u.hostname, port: Number(u.port) }, () => resolve(socket));
     socket.setNoDelay(true);
     socket.sentAt = [];
-    let buf = Buffer.alloc(0);
-    socket.on('data', (d) => {
-      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buf.subarray(0, end).toString('latin1');
-        const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-        const total = end + 4 + (cl ? Number(cl[1]) : 0);
-        if (buf.length < total) return;
-        const status = Number(head.slice(9, 12));
-        statuses[status] = (statuses[status] ?? 0) + 1;
-        answered.push(performance.now() - socket.sentAt.shift());
-        buf = buf.subarray(total);
-      }
+    onResponses(socket, (status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      answered.push(performance.now() - socket.sentAt.shift());
     });
     socket.on('error', reject);
   });
