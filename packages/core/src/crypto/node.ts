@@ -4,8 +4,9 @@ import * as nc from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { hchacha } from '@noble/ciphers/chacha.js';
 import { DIDCommError, ErrorCodes } from '../errors.js';
+import { checkContentSizes } from './content.js';
 import { encode as b64u } from '../util/base64url.js';
-import { CONTENT_ENC, CURVE_INFO, isCurve, type ContentEncAlg, type CryptoBackend, type Curve, type PrivateKey, type PublicKey } from './types.js';
+import { CURVE_INFO, isCurve, type ContentEncAlg, type CryptoBackend, type Curve, type PrivateKey, type PublicKey } from './types.js';
 
 // DER prefix that turns 32 raw bytes into PKCS#8 (RFC 8410).
 const PKCS8_PREFIX: Partial<Record<Curve, Buffer>> = {
@@ -109,14 +110,6 @@ function cbcHmacTag(enc: ContentEncAlg, macKey: Uint8Array, aad: Uint8Array, iv:
   const al = Buffer.alloc(8);
   al.writeBigUInt64BE(BigInt(aad.length) * 8n);
   return nc.createHmac(p.hash, macKey).update(aad).update(iv).update(ciphertext).update(al).digest().subarray(0, p.half);
-}
-
-function checkSizes(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, tag?: Uint8Array) {
-  const p = CONTENT_ENC[enc];
-  if (!p) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `content encryption ${enc} is not supported`);
-  if (key.length !== p.keyLength) throw failed(new Error('wrong CEK length'));
-  if (iv.length !== p.ivLength) throw failed(new Error('wrong IV length'));
-  if (tag && tag.length !== p.tagLength) throw failed(new Error('wrong tag length'));
 }
 
 // A worker thread makes ephemeral key pairs in batches: generation, and the public key (for
@@ -339,7 +332,7 @@ export const backend: CryptoBackend = {
     }
   },
   async encrypt(enc, key, iv, plaintext, aad) {
-    checkSizes(enc, key, iv);
+    checkContentSizes(enc, key, iv);
     const cbc = CBC_HMAC[enc];
     if (cbc) {
       const c = nc.createCipheriv(cbc.cipher, key.subarray(cbc.half), iv);
@@ -357,7 +350,7 @@ export const backend: CryptoBackend = {
     return { ciphertext: new Uint8Array(ciphertext), tag: new Uint8Array(cipher.getAuthTag()) };
   },
   async decrypt(enc, key, iv, ciphertext, tag, aad) {
-    checkSizes(enc, key, iv, tag);
+    checkContentSizes(enc, key, iv, tag);
     try {
       const cbc = CBC_HMAC[enc];
       if (cbc) {

@@ -4,9 +4,10 @@
 // Mirrors node.ts: the same inputs give the same outputs and the same error codes (and
 // UNSUPPORTED for an unknown curve, where node.ts fails with a TypeError). No Node built-in.
 import { DIDCommError, ErrorCodes } from '../errors.js';
+import { checkContentSizes } from './content.js';
 import { decode as b64uDecode } from '../util/base64url.js';
 import { concat, constantTimeEqual } from '../util/bytes.js';
-import { CONTENT_ENC, CURVE_INFO, type ContentEncAlg, type CryptoBackend, type Curve, type PrivateKey, type PublicKey } from './types.js';
+import { CURVE_INFO, type ContentEncAlg, type CryptoBackend, type Curve, type PrivateKey, type PublicKey } from './types.js';
 
 type Bytes = Uint8Array<ArrayBuffer>;
 // WebCrypto's typings want ArrayBuffer-backed views; ours never sit on a SharedArrayBuffer.
@@ -235,14 +236,6 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
 
   const aesKey = (key: Uint8Array, name: string, use: KeyUsage[]) => subtle().importKey('raw', bs(key), name, false, use);
 
-  function checkSizes(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, tag?: Uint8Array) {
-    const p = Object.prototype.hasOwnProperty.call(CONTENT_ENC, enc) ? CONTENT_ENC[enc] : undefined;
-    if (!p) throw unsupported(`content encryption ${enc} is not supported`);
-    if (key.length !== p.keyLength) throw failed(new Error('wrong CEK length'));
-    if (iv.length !== p.ivLength) throw failed(new Error('wrong IV length'));
-    if (tag && tag.length !== p.tagLength) throw failed(new Error('wrong tag length'));
-  }
-
   // Any-length raw bytes ride through wrapKey/unwrapKey as an extractable HMAC key.
   const CARRIER: HmacImportParams = { name: 'HMAC', hash: 'SHA-256' };
 
@@ -348,7 +341,7 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
       }
     },
     async encrypt(enc, key, iv, plaintext, aad) {
-      checkSizes(enc, key, iv);
+      checkContentSizes(enc, key, iv);
       const cbc = CBC_HMAC[enc];
       if (cbc) {
         const k = await aesKey(key.subarray(cbc.half), 'AES-CBC', ['encrypt']);
@@ -362,7 +355,7 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
       return { ciphertext: sealed.slice(0, sealed.length - 16), tag: sealed.slice(sealed.length - 16) };
     },
     async decrypt(enc, key, iv, ciphertext, tag, aad) {
-      checkSizes(enc, key, iv, tag);
+      checkContentSizes(enc, key, iv, tag);
       try {
         const cbc = CBC_HMAC[enc];
         if (cbc) {
