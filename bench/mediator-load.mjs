@@ -13,6 +13,7 @@
 import { connect } from 'node:net';
 import { createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, Agent, newId, packEncrypted, silentLogger } from '../packages/core/dist/index.js';
 import { NodeWsTransport } from '../packages/core/dist/node.js';
+import { startProfile } from './profile.mjs';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
 const resolver = createResolver();
@@ -199,7 +200,8 @@ async function recipient(o) {
 }
 
 /** Hold the WebSocket in live mode. */
-async function listen() {
+async function listen(o) {
+  if (o.profileDir) state.stopProfile = await startProfile(o.profileDir, 'live-recipient');
   state.cpuAt = process.cpuUsage();
   state.elu = performance.eventLoopUtilization();
   state.t0 = performance.now();
@@ -215,7 +217,8 @@ async function collect(o) {
   const elapsed = performance.now() - state.t0;
   const loopBusy = performance.eventLoopUtilization(state.elu).utilization;
   await state.recipient.mc.live(false).catch(() => undefined);
-  return { receivedAt: state.receivedAt, loopBusy, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+  const profile = await state.stopProfile?.();
+  return { profile, receivedAt: state.receivedAt, loopBusy, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
 }
 
 /** A keep-alive socket that counts answers; requests on it may be pipelined. */

@@ -2,7 +2,7 @@
 // write) against floors built in the same run, and live-mode latency. The servers run in this
 // process, one at a time; the load generator is its own process (mediator-load.mjs). Only
 // 127.0.0.1, SQLite in a temporary folder, everything stops by itself. See bench/README.md.
-// `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--workers=N] [--only=throughput] [--json file]`,
+// `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--workers=N] [--only=throughput] [--json file] [--profile=DIR]`,
 // or `npm run bench -- mediator`.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { createResolver, silentLogger } from '../packages/core/dist/index.js';
 import { FileSecretsStore } from '../packages/core/dist/node.js';
 import { startMediator } from '../packages/mediator/dist/index.js';
 import { startFloor } from './mediator-floors.mjs';
+import { startProfile } from './profile.mjs';
 
 export const TARGETS = { vsDidcommNode: 2, vsCryptoFloor: 0.8, forwardsPerSecond: 2000, liveP99Ms: 50 };
 const PASSPHRASE = 'mediator bench';
@@ -28,16 +29,22 @@ function loadGenerator() {
     if (m.error) w?.reject(new Error(`load generator: ${m.error}`));
     else w?.resolve(m.result);
   });
-  child.on('exit', (code) => {
+  const exited = new Promise((resolve) => child.on('exit', (code) => {
     for (const w of waiting.values()) w.reject(new Error(`load generator exited (${code})`));
-  });
+    resolve();
+  }));
   return {
     call: (cmd, args = {}) => new Promise((resolve, reject) => {
       const id = ++n;
       waiting.set(id, { resolve, reject });
       child.send({ id, cmd, ...args });
     }),
-    kill: () => child.kill(),
+    // Give the child a moment to exit by itself (so --cpu-prof profiles get written), then kill it.
+    kill: async () => {
+      const timer = setTimeout(() => child.kill(), 2000);
+      await exited;
+      clearTimeout(timer);
+    },
   };
 }
 
@@ -56,7 +63,7 @@ async function withCpu(fn) {
   return { ...r, serverCpuPercent: ((used.user + used.system) / 1000 / (performance.now() - t)) * 100 };
 }
 
-export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 3000, liveRate = 1000, liveMs = 10_000, rounds = 2, sliceWarmupMs = 1000, workers, only, log = console.log } = {}) {
+export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 3000, liveRate = 1000, liveMs = 10_000, rounds = 2, sliceWarmupMs = 1000, workers, only, profileDir, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-mediator-bench-'));
   const gen = loadGenerator();
   const rec = loadGenerator();
@@ -125,14 +132,17 @@ export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 
     const floors2 = { crypto: summary.crypto, 'didcomm-node': summary['didcomm-node'], store: summary.store };
 
     const liveElu = performance.eventLoopUtilization();
+    // --profile=DIR: CPU profiles of the live phase, the server's main thread and the recipient.
+    const stopProfile = profileDir ? await startProfile(profileDir, 'live-server-main') : undefined;
     const live = await withCpu(async () => {
-      await rec.call('listen');
+      await rec.call('listen', { profileDir });
       const sender = await gen.call('live', { url: m.url, rate: liveRate, ms: liveMs, connections });
       const got = await rec.call('collect', { total: sender.sent, timeoutMs: 10_000 });
       const latencies = Object.entries(sender.sentAt).filter(([c]) => got.receivedAt[c] !== undefined).map(([c, t]) => got.receivedAt[c] - t);
-      return { ...sender, sentAt: undefined, received: latencies.length, lost: sender.sent - latencies.length, latency: percentiles(latencies), recipientCpuPercent: got.cpuPercent, recipientLoopBusy: got.loopBusy };
+      return { ...sender, sentAt: undefined, received: latencies.length, lost: sender.sent - latencies.length, latency: percentiles(latencies), recipientCpuPercent: got.cpuPercent, recipientLoopBusy: got.loopBusy, recipientProfile: got.profile };
     });
     live.mainThreadBusy = performance.eventLoopUtilization(liveElu).utilization;
+    if (stopProfile) log(`  profiles: ${await stopProfile()} and ${live.recipientProfile}`);
     log(`  live mode ${liveRate}/s for ${liveMs} ms: sent ${live.sent}, received ${live.received}, lost ${live.lost}; send-to-receipt p50 ${ms2(live.latency.p50)} ms p90 ${ms2(live.latency.p90)} ms p99 ${ms2(live.latency.p99)} ms max ${ms2(live.latency.max)} ms (202 answered after p50 ${ms2(live.accepted.p50)} ms p99 ${ms2(live.accepted.p99)} ms) | server process CPU ${Math.round(live.serverCpuPercent)}% (main thread busy ${Math.round(live.mainThreadBusy * 100)}%) | sender CPU ${Math.round(live.cpuPercent)}% | recipient CPU ${Math.round(live.recipientCpuPercent)}% (event loop busy ${Math.round(live.recipientLoopBusy * 100)}%)${Object.keys(live.statuses).some((k) => k !== '202') ? ` | answers ${JSON.stringify(live.statuses)}` : ''}`);
     if (only === 'live') return { live };
     const vsNode = ours.perSecond / floors2['didcomm-node'].perSecond;
@@ -159,7 +169,7 @@ export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 
     await m?.close().catch(() => undefined);
     for (const g of [gen, rec]) {
       await g.call('exit').catch(() => undefined);
-      g.kill();
+      await g.kill();
     }
     rmSync(dir, { recursive: true, force: true });
   }
@@ -169,7 +179,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const json = args.includes('--json') ? args[args.indexOf('--json') + 1] ?? 'bench/mediator-results.json' : opt('json');
-  const result = await runMediatorBench({ ...(opt('time') ? { ms: Number(opt('time')) } : {}), ...(opt('workers') !== undefined ? { workers: Number(opt('workers')) } : {}), ...(opt('live-time') ? { liveMs: Number(opt('live-time')) } : {}), only: opt('only') });
+  const result = await runMediatorBench({ ...(opt('time') ? { ms: Number(opt('time')) } : {}), ...(opt('workers') !== undefined ? { workers: Number(opt('workers')) } : {}), ...(opt('live-time') ? { liveMs: Number(opt('live-time')) } : {}), only: opt('only'), profileDir: opt('profile') });
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
 }

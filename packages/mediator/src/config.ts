@@ -29,7 +29,7 @@ export interface MediatorConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests. */
   shutdownTimeoutMs: number;
-  /** Worker threads that decrypt forwards (0: on the main thread; default: one a core, 0 on one core). */
+  /** Worker threads that decrypt forwards (0: on the main thread; default: one a core but the main thread's). */
   unwrapWorkers?: number;
   /** scrypt cost for a new secrets file (lower only in tests). */
   scryptN?: number;
@@ -65,7 +65,7 @@ export const USAGE = `didcomm-mediator [options]
   --retention-seconds N    (RETENTION_SECONDS, default 30 days)
   --rate-limit N           messages/s per connection (RATE_LIMIT, default 200)
   --log-level L            debug|info|warn|error (LOG_LEVEL, default info)
-  --unwrap-workers N       threads decrypting forwards, 0 = main thread (UNWRAP_WORKERS, default: one a core, 0 on one core)`;
+  --unwrap-workers N       threads decrypting forwards, 0 = main thread (UNWRAP_WORKERS, default: cores - 1)`;
 
 const envName = (f: Flag) => f.toUpperCase().replace(/-/g, '_');
 

@@ -24,14 +24,16 @@ import { Metrics } from './metrics.js';
 import { registerMediation } from './protocols/mediation.js';
 import { deliverLive, registerPickup } from './protocols/pickup.js';
 import type { MediatorIdentity } from './identity.js';
-import { QueueFullError, type MediatorStore } from './store/types.js';
+import { QueueFullError, type MediatorStore, type QueuedMessage } from './store/types.js';
 import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardParts, type ForwardUnwrapper } from './unwrap.js';
 
 /** Live deliveries to one account start at most this often (ms); see Mediator#deliverLive. */
 const LIVE_SPACING_MS = 5;
 
 interface LiveQueue {
+  /** Ids enqueued since the last delivery started, with the rows when this instance stored them. */
   waiting: string[];
+  known: Map<string, QueuedMessage>;
   busy: boolean;
   lastStart: number;
   timer?: ReturnType<typeof setTimeout>;
@@ -114,9 +116,9 @@ export class Mediator implements TransportHost {
     registerPickup(this.ctx);
     // A forward that reached the agent (authcrypted, or anoncrypted around authcrypt) is still a forward.
     this.agent.on(FORWARD_TYPE, (c) => this.forward(c.message), { roles: ['mediator'] });
-    this.#unsubscribe = o.store.onEnqueued((account, ids) => {
+    this.#unsubscribe = o.store.onEnqueued((account, ids, messages) => {
       if (this.live.entries(account).length === 0) return;
-      this.#deliverLive(account, ids);
+      this.#deliverLive(account, ids, messages);
     });
     const every = Math.min(60_000, Math.max(1000, (o.limits.retentionSeconds * 1000) / 4));
     this.#purgeTimer = setInterval(() => void this.purge(), every);
@@ -129,10 +131,11 @@ export class Mediator implements TransportHost {
    * meanwhile goes out together, so packing a delivery and decrypting its acknowledgement
    * (three X25519 agreements each side) are paid per batch, not per message.
    */
-  #deliverLive(account: string, ids: string[]): void {
+  #deliverLive(account: string, ids: string[], messages: QueuedMessage[] = []): void {
     let s = this.#liveQueues.get(account);
-    if (!s) this.#liveQueues.set(account, (s = { waiting: [], busy: false, lastStart: -Infinity }));
+    if (!s) this.#liveQueues.set(account, (s = { waiting: [], known: new Map(), busy: false, lastStart: -Infinity }));
     s.waiting.push(...ids);
+    for (const m of messages) s.known.set(m.id, m);
     this.#pumpLive(account, s);
   }
 
@@ -150,10 +153,12 @@ export class Mediator implements TransportHost {
       return;
     }
     const batch = s.waiting;
+    const known = s.known;
     s.waiting = [];
+    s.known = new Map();
     s.busy = true;
     s.lastStart = performance.now();
-    deliverLive(this.ctx, account, batch)
+    deliverLive(this.ctx, account, batch, known)
       .catch((e) => this.#logger.warn('live delivery failed; the messages stay queued', { account, error: errorText(e) }))
       .finally(() => {
         s.busy = false;

@@ -10,44 +10,71 @@ import type { DIDDocument, Service, ServiceEndpointObject, VerificationMethod } 
 
 export type Relationship = 'authentication' | 'keyAgreement' | 'assertionMethod' | 'capabilityInvocation' | 'capabilityDelegation';
 
-/** Every verification method a document defines or embeds, with absolute ids. */
-export function allVerificationMethods(doc: DIDDocument): VerificationMethod[] {
-  const out: VerificationMethod[] = [];
-  const seen = new Set<string>();
+const RELATIONSHIPS = ['authentication', 'keyAgreement', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const;
+
+/** What the lookups below need of a document, computed once. */
+interface DocIndex {
+  methods: VerificationMethod[];
+  byId: Map<string, VerificationMethod>;
+  relationships: Map<Relationship, string[]>;
+}
+
+// Documents from the resolver cache are deep-frozen and shared, so their index is kept with
+// them; it also keeps each method object stable, so the key caches keyed by method hit (a
+// did:peer document's relative ids would otherwise give a fresh copy per lookup).
+const indexes = new WeakMap<DIDDocument, DocIndex>();
+
+function indexOf(doc: DIDDocument): DocIndex {
+  const frozen = Object.isFrozen(doc);
+  const hit = frozen ? indexes.get(doc) : undefined;
+  if (hit) return hit;
+  const methods: VerificationMethod[] = [];
+  const byId = new Map<string, VerificationMethod>();
   const add = (vm: VerificationMethod) => {
     const id = absoluteId(doc.id, vm.id);
-    if (seen.has(id)) return;
-    seen.add(id);
-    out.push(vm.id === id ? vm : { ...vm, id });
+    if (byId.has(id)) return;
+    const absolute = vm.id === id ? vm : { ...vm, id };
+    if (frozen) Object.freeze(absolute);
+    methods.push(absolute);
+    byId.set(id, absolute);
   };
   for (const vm of doc.verificationMethod ?? []) if (vm && typeof vm === 'object') add(vm);
-  for (const rel of ['authentication', 'keyAgreement', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const) {
+  for (const rel of RELATIONSHIPS) {
     for (const entry of doc[rel] ?? []) if (entry && typeof entry === 'object') add(entry);
   }
-  return out;
+  const relationships = new Map<Relationship, string[]>();
+  for (const rel of RELATIONSHIPS) {
+    const entries = doc[rel];
+    const ids = Array.isArray(entries) ? entries.map((e) => absoluteId(doc.id, typeof e === 'string' ? e : e?.id)).filter((x): x is string => typeof x === 'string') : [];
+    relationships.set(rel, ids);
+  }
+  const ix = { methods, byId, relationships };
+  if (frozen) indexes.set(doc, ix);
+  return ix;
+}
+
+/** Every verification method a document defines or embeds, with absolute ids. */
+export function allVerificationMethods(doc: DIDDocument): VerificationMethod[] {
+  return [...indexOf(doc).methods];
 }
 
 /** Absolute ids of the methods listed under a relationship (embedded or referenced). */
 export function relationshipIds(doc: DIDDocument, rel: Relationship): string[] {
-  const entries = doc[rel];
-  if (!Array.isArray(entries)) return [];
-  return entries.map((e) => absoluteId(doc.id, typeof e === 'string' ? e : e?.id)).filter((x): x is string => typeof x === 'string');
+  return [...(indexOf(doc).relationships.get(rel) ?? [])];
 }
 
 /** The verification method with this (absolute or relative) id, or undefined. */
 export function findVerificationMethod(doc: DIDDocument, id: string): VerificationMethod | undefined {
-  const abs = absoluteId(doc.id, id);
-  return allVerificationMethods(doc).find((vm) => vm.id === abs);
+  return indexOf(doc).byId.get(absoluteId(doc.id, id));
 }
 
 /** Methods under a relationship, resolved to their definitions (missing references skipped). */
 export function methodsFor(doc: DIDDocument, rel: Relationship): VerificationMethod[] {
-  const all = allVerificationMethods(doc);
-  const byId = new Map(all.map((vm) => [vm.id, vm]));
-  return relationshipIds(doc, rel).map((id) => byId.get(id)).filter((vm): vm is VerificationMethod => vm !== undefined);
+  const ix = indexOf(doc);
+  return (ix.relationships.get(rel) ?? []).map((id) => ix.byId.get(id)).filter((vm): vm is VerificationMethod => vm !== undefined);
 }
 
-export const isAuthorized = (doc: DIDDocument, rel: Relationship, kid: string): boolean => relationshipIds(doc, rel).includes(absoluteId(doc.id, kid));
+export const isAuthorized = (doc: DIDDocument, rel: Relationship, kid: string): boolean => (indexOf(doc).relationships.get(rel) ?? []).includes(absoluteId(doc.id, kid));
 
 const publicKeyCache = new WeakMap<object, { curve: Curve; raw: Uint8Array }>();
 

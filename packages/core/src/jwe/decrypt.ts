@@ -6,6 +6,7 @@ import { concat } from '../util/bytes.js';
 import { KEY_AGREEMENT } from './algorithms.js';
 import { concatKdf } from './kdf.js';
 import type { ParsedJwe } from './types.js';
+import { staticAgreement } from './static-agreement.js';
 
 const failed = (why: string, cause?: unknown) => new DIDCommError(ErrorCodes.DECRYPTION_FAILED, 'decryption failed', { cause: cause ?? new Error(why) });
 
@@ -33,7 +34,7 @@ export async function decryptJwe(
 
   const epk = await backend.importPublicKey(jwe.epk.curve, jwe.epk.raw);
   const ze = await backend.ecdh(recipient.key, epk);
-  const z = ka.mode === '1PU' ? concat(ze, await backend.ecdh(recipient.key, sender!)) : ze;
+  const z = ka.mode === '1PU' ? concat(ze, await staticAgreement(recipient.key, sender!)) : ze;
   const kek = await concatKdf(z, jwe.alg, jwe.apu ?? new Uint8Array(0), jwe.apv ?? new Uint8Array(0), ka.kekBytes, ka.mode === '1PU' ? jwe.tag : undefined);
   const cek = await backend.aesKeyUnwrap(kek, entry.encryptedKey);
   if (cek.length !== CONTENT_ENC[jwe.enc].keyLength) throw failed('unwrapped key has the wrong length');

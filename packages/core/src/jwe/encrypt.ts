@@ -6,6 +6,7 @@ import { concat } from '../util/bytes.js';
 import { KEY_AGREEMENT, type KeyAgreementAlg } from './algorithms.js';
 import { concatKdf } from './kdf.js';
 import type { GeneralJwe, JweProtectedHeader } from './types.js';
+import { staticAgreement } from './static-agreement.js';
 
 export interface JweEncryptOptions {
   recipients: ReadonlyArray<{ kid: string; key: PublicKey }>;
@@ -51,7 +52,7 @@ export async function encryptJwe(plaintext: Uint8Array, o: JweEncryptOptions): P
   const recipients = await Promise.all(
     o.recipients.map(async (r) => {
       const ze = await backend.ecdh(ephemeral, r.key);
-      const z = ka.mode === '1PU' ? concat(ze, await backend.ecdh(o.sender!.key, r.key)) : ze;
+      const z = ka.mode === '1PU' ? concat(ze, await staticAgreement(o.sender!.key, r.key)) : ze;
       const kek = await concatKdf(z, o.alg, apu ?? new Uint8Array(0), apv, ka.kekBytes, ka.mode === '1PU' ? tag : undefined);
       return { header: { kid: r.kid }, encrypted_key: encode(await backend.aesKeyWrap(kek, cek)) };
     }),

@@ -41,20 +41,17 @@ export function decode(text: string, what = 'value', allowPadding = true): Uint8
     if (s.length % 4 !== 0) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (padding)`);
     s = s.replace(/={1,2}$/, '');
   }
-  const len = s.length;
-  if (len % 4 === 1) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (length)`);
-  for (let i = 0; i < len; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127 || LOOKUP[c] < 0) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (character at ${i})`);
-  }
-  const last = len > 0 ? LOOKUP[s.charCodeAt(len - 1)] : 0;
-  if ((len % 4 === 2 && (last & 15) !== 0) || (len % 4 === 3 && (last & 3) !== 0)) {
-    throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (non-canonical last symbol)`);
-  }
   if (NodeBuffer) {
+    // Node's decoder skips what it does not understand; a value is valid exactly when the
+    // bytes encode back to the same text (alphabet, length and canonical last symbol at once),
+    // and that native round trip is several times faster than a loop over the characters.
     const b = NodeBuffer.from(s, 'base64url');
+    if (b.toString('base64url') !== s) throw invalidBase64url(s, what);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
+  const len = s.length;
+  const problem = base64urlProblem(s);
+  if (problem) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (${problem})`);
   const out = new Uint8Array(Math.floor((len * 3) / 4));
   let o = 0;
   let i = 0;
@@ -72,6 +69,21 @@ export function decode(text: string, what = 'value', allowPadding = true): Uint8
   }
   return out;
 }
+
+/** Why `s` (without padding) is not canonical base64url, or undefined if it is. */
+function base64urlProblem(s: string): string | undefined {
+  const len = s.length;
+  if (len % 4 === 1) return 'length';
+  for (let i = 0; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || LOOKUP[c] < 0) return `character at ${i}`;
+  }
+  const last = len > 0 ? LOOKUP[s.charCodeAt(len - 1)] : 0;
+  if ((len % 4 === 2 && (last & 15) !== 0) || (len % 4 === 3 && (last & 3) !== 0)) return 'non-canonical last symbol';
+  return undefined;
+}
+
+const invalidBase64url = (s: string, what: string) => new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (${base64urlProblem(s) ?? 'encoding'})`);
 
 export const encodeString = (s: string): string => encode(utf8(s));
 export const decodeString = (s: string, what?: string): string => fromUtf8(decode(s, what));

@@ -98,11 +98,16 @@ async function liveDeliveryChange(ctx: InboundContext, m: MediatorContext, t: Pi
   await respond(ctx, m, { type: t.status, body: await statusBody(m, account, session) });
 }
 
-/** Push newly queued messages to the account's live connections; they stay queued until acknowledged. */
-export async function deliverLive(m: MediatorContext, account: string, ids: string[]): Promise<void> {
+/**
+ * Push newly queued messages to the account's live connections; they stay queued until
+ * acknowledged. Rows this instance stored come in `known`; the others are read from the store.
+ */
+export async function deliverLive(m: MediatorContext, account: string, ids: string[], known: ReadonlyMap<string, QueuedMessage> = new Map()): Promise<void> {
   const entries = m.live.entries(account);
   if (entries.length === 0) return;
-  const queued = await m.store.fetchByIds(account, ids);
+  const missing = ids.filter((id) => !known.has(id));
+  const fetched = missing.length > 0 ? new Map((await m.store.fetchByIds(account, missing)).map((q) => [q.id, q])) : undefined;
+  const queued = ids.map((id) => known.get(id) ?? fetched?.get(id)).filter((q): q is QueuedMessage => q !== undefined);
   if (queued.length === 0) return;
   for (let i = 0; i < queued.length; i += m.limits.maxDeliveryMessages) {
     const atts = attachments(m, queued.slice(i, i + m.limits.maxDeliveryMessages));

@@ -86,10 +86,10 @@ export class PostgresStore implements MediatorStore {
     this.#emit(n.a, n.i);
   }
 
-  #emit(account: string, ids: string[]) {
+  #emit(account: string, ids: string[], messages?: QueuedMessage[]) {
     for (const l of this.#listeners) {
       try {
-        l(account, ids);
+        l(account, ids, messages);
       } catch {
         /* a listener's failure is its own */
       }
@@ -181,12 +181,13 @@ export class PostgresStore implements MediatorStore {
 
   async enqueue(item: EnqueueItem, maxQueue: number): Promise<string> {
     const id = newQueueId();
+    const receivedAt = Date.now();
     await this.#sql.begin(async (tx) => {
       const bumped = await tx`UPDATE accounts SET queued = queued + 1 WHERE did = ${item.account} AND queued < ${maxQueue}`;
       if (bumped.count === 0) throw new QueueFullError(item.account);
-      await tx`INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (${id}, ${item.account}, ${item.recipientDid}, ${Date.now()}, ${Buffer.byteLength(item.message)}, ${item.message})`;
+      await tx`INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (${id}, ${item.account}, ${item.recipientDid}, ${receivedAt}, ${Buffer.byteLength(item.message)}, ${item.message})`;
     });
-    this.#emit(item.account, [id]);
+    this.#emit(item.account, [id], [{ id, recipientDid: item.recipientDid, receivedAt, message: item.message }]);
     // Other instances learn of it through NOTIFY; a lost notification only delays delivery to the next pickup.
     this.#sql.notify(this.#channel, JSON.stringify({ o: this.#instance, a: item.account, i: [id] })).catch(() => undefined);
     return id;

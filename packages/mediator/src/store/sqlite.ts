@@ -63,7 +63,7 @@ export class SqliteStore implements MediatorStore {
   #closed = false;
   #writer: Worker | undefined;
   #seq = 0;
-  readonly #inFlight = new Map<number, { batch: Pending[]; ids: string[]; acks: PendingAck[] }>();
+  readonly #inFlight = new Map<number, { batch: Pending[]; ids: string[]; acks: PendingAck[]; now: number }>();
   #pendingAcks: PendingAck[] = [];
   #drained: (() => void) | undefined;
   readonly #st: ReturnType<SqliteStore['prepare']>;
@@ -99,7 +99,7 @@ export class SqliteStore implements MediatorStore {
         return;
       }
       job.acks.forEach((a, i) => a.resolve(r.acked[i]));
-      this.#settle(job.batch, job.ids.map((id, i) => (r.stored[i] === 1 ? id : undefined)));
+      this.#settle(job.batch, job.ids.map((id, i) => (r.stored[i] === 1 ? id : undefined)), job.now);
     });
     // Should the thread die, what it held fails and later batches are committed here.
     const stop = (e: unknown) => {
@@ -255,9 +255,10 @@ export class SqliteStore implements MediatorStore {
       items.push(p.item.account, p.item.recipientDid, p.item.message, id, p.maxQueue);
     }
     const seq = ++this.#seq;
-    this.#inFlight.set(seq, { batch, ids, acks });
+    const now = Date.now();
+    this.#inFlight.set(seq, { batch, ids, acks, now });
     writer.ref();
-    writer.postMessage({ seq, now: Date.now(), items, acks: acks.map((a) => ({ account: a.account, ids: a.ids })) } satisfies WriterBatch);
+    writer.postMessage({ seq, now, items, acks: acks.map((a) => ({ account: a.account, ids: a.ids })) } satisfies WriterBatch);
   }
 
   #schedule(): void {
@@ -287,21 +288,23 @@ export class SqliteStore implements MediatorStore {
       for (const p of batch) p.reject(e);
       return;
     }
-    this.#settle(batch, results.map((r) => r.id));
+    this.#settle(batch, results.map((r) => r.id), now);
   }
 
   /** Resolve each enqueue with its id (undefined: the queue was full), then tell the listeners. */
-  #settle(batch: Pending[], ids: Array<string | undefined>): void {
-    const byAccount = new Map<string, string[]>();
+  #settle(batch: Pending[], ids: Array<string | undefined>, receivedAt: number): void {
+    const byAccount = new Map<string, QueuedMessage[]>();
     batch.forEach((p, i) => {
       const id = ids[i];
       if (id === undefined) return p.reject(new QueueFullError(p.item.account));
       p.resolve(id);
       const list = byAccount.get(p.item.account) ?? [];
-      list.push(id);
+      list.push({ id, recipientDid: p.item.recipientDid, receivedAt, message: p.item.message });
       byAccount.set(p.item.account, list);
     });
-    for (const [account, ids] of byAccount) for (const l of this.#listeners) l(account, ids);
+    for (const [account, messages] of byAccount) {
+      for (const l of this.#listeners) l(account, messages.map((m) => m.id), messages);
+    }
   }
 
   async status(account: string, recipientDid?: string): Promise<QueueStatus> {

@@ -46,8 +46,12 @@ export class QueueFullError extends Error {
   }
 }
 
-/** Called after messages were durably queued for an account (on any instance sharing the store). */
-export type EnqueueListener = (account: string, ids: string[]) => void;
+/**
+ * Called after messages were durably queued for an account (on any instance sharing the
+ * store). `messages` are the queued rows when this instance stored them, so a live delivery
+ * need not read back what it just wrote; from another instance only the ids arrive.
+ */
+export type EnqueueListener = (account: string, ids: string[], messages?: QueuedMessage[]) => void;
 
 export interface MediatorStore {
   readonly kind: 'sqlite' | 'postgres';
