@@ -58,7 +58,7 @@ export * as pickupV3 from './protocols/pickup/v3/index.js';
 export * as pickupV4 from './protocols/pickup/v4/index.js';
 export { PICKUP, pickupVersionOf, type PickupVersion, type PickupTypes, type PickupStatus } from './protocols/pickup/versions.js';
 export {
-  pickupStatus, pickupDeliver, messagesReceived, setLiveDelivery, handleLiveDeliveries, receiveDelivery, attachmentPayload,
+  pickupStatus, pickupDeliver, messagesReceived, setLiveDelivery, handleLiveDeliveries, flushAcknowledgements, receiveDelivery, attachmentPayload,
   type PickupOptions, type DeliveredMessage, type DeliverResult, type LiveDeliveryOptions,
 } from './protocols/pickup/client.js';
 export { MediatorClient, type MediatorClientOptions } from './protocols/pickup/mediator-client.js';

@@ -155,6 +155,76 @@ test('at-least-once: a live delivery that is not acknowledged is picked up later
   }
 });
 
+test('live acknowledgements are gathered: a burst takes fewer messages-received than deliveries, and the queue empties', async () => {
+  const m = await testMediator();
+  const resolver = createResolver();
+  const alice = await mediatedClient(m.did, resolver);
+  const erin = await mediatedClient(m.did, resolver);
+  const frank = await mediatedClient(m.did, resolver);
+  // Count the acknowledgements each recipient sends.
+  const acksOf = (c) => {
+    const sent = [];
+    const send = c.agent.send.bind(c.agent);
+    c.agent.send = (msg, o) => {
+      if (String(msg.type).endsWith('/messages-received')) sent.push(msg.body.message_id_list.length);
+      return send(msg, o);
+    };
+    return sent;
+  };
+  const erinAcks = acksOf(erin);
+  const frankAcks = acksOf(frank);
+  try {
+    const erinDeliveries = [];
+    const frankDeliveries = [];
+    await erin.client.live(true, { ackDelayMs: 200, onDelivery: (msgs) => erinDeliveries.push(msgs.length) });
+    await frank.client.live(true, { ackDelayMs: 0, onDelivery: (msgs) => frankDeliveries.push(msgs.length) });
+    const n = 12;
+    for (let i = 0; i < n; i++) {
+      await alice.agent.send(basic(alice.did, erin.did, `e${i}`));
+      await alice.agent.send(basic(alice.did, frank.did, `f${i}`));
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    await erin.waitFor(n, 5000);
+    await frank.waitFor(n, 5000);
+    const drained = async (c) => {
+      for (let i = 0; i < 200; i++) {
+        if ((await c.client.status()).message_count === 0) return true;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return false;
+    };
+    assert.ok(await drained(erin), 'every gathered acknowledgement arrived');
+    assert.ok(await drained(frank));
+    const sum = (a) => a.reduce((x, y) => x + y, 0);
+    assert.equal(sum(erinAcks), n, 'each message acknowledged once');
+    assert.ok(erinAcks.length < erinDeliveries.length, `gathered: ${erinAcks.length} acknowledgements for ${erinDeliveries.length} deliveries`);
+    assert.equal(sum(frankAcks), n);
+    assert.equal(frankAcks.length, frankDeliveries.length, 'ackDelayMs 0: one acknowledgement per delivery');
+  } finally {
+    for (const c of [alice, erin, frank]) await c.agent.stop();
+    await m.stop();
+  }
+});
+
+test('turning live mode off sends the gathered acknowledgements first', async () => {
+  const m = await testMediator();
+  const resolver = createResolver();
+  const alice = await mediatedClient(m.did, resolver);
+  const gina = await mediatedClient(m.did, resolver);
+  try {
+    await gina.client.live(true, { ackDelayMs: 60_000 });
+    await alice.agent.send(basic(alice.did, gina.did, 'held ack'));
+    await gina.waitFor(1, 3000);
+    assert.equal((await gina.client.status()).message_count, 1, 'not acknowledged yet');
+    await gina.client.live(false);
+    assert.equal((await gina.client.status()).message_count, 0);
+  } finally {
+    await alice.agent.stop();
+    await gina.agent.stop();
+    await m.stop();
+  }
+});
+
 test('the mediator answers trust-ping and discover-features; GET /oob, /healthz', async () => {
   const m = await testMediator();
   const resolver = createResolver();

@@ -141,6 +141,69 @@ export interface LiveDeliveryOptions {
   onDelivery?: (messages: DeliveredMessage[], ctx: InboundContext) => unknown;
   /** Acknowledge live deliveries (default true). */
   ack?: boolean;
+  /**
+   * Gather the acknowledgements of live deliveries for this long (ms, default 20) and send them
+   * as one messages-received; 0 acknowledges each delivery at once. Each acknowledgement costs
+   * both sides an authcrypt message and the mediator's status reply, so under a stream of
+   * deliveries this saves most of that work. Unacknowledged messages stay queued at the
+   * mediator and come again (at-least-once), so a connection lost meanwhile loses nothing.
+   */
+  ackDelayMs?: number;
+}
+
+/** Most ids in one messages-received (mediators cap the list; ours at 1000). */
+const MAX_ACK_BATCH = 500;
+
+interface PendingAcks {
+  ids: string[];
+  timer?: ReturnType<typeof setTimeout>;
+  /** Send the gathered ids; with `confirm`, wait for the mediator's status reply to each. */
+  flush(confirm?: boolean): Promise<void>;
+}
+
+// Per agent, acknowledgements waiting to go, by mediator and message type (3.0 and 4.0 differ).
+const pendingAcks = new WeakMap<Agent, Map<string, PendingAcks>>();
+
+function queueAck(agent: Agent, mediator: string, type: string, from: string | undefined, session: Session | undefined, ids: string[], delayMs: number): Promise<void> | undefined {
+  let byKey = pendingAcks.get(agent);
+  if (!byKey) pendingAcks.set(agent, (byKey = new Map()));
+  const key = `${mediator} ${type}`;
+  let p = byKey.get(key);
+  if (!p) {
+    const entry: PendingAcks = {
+      ids: [],
+      flush: async (confirm = false) => {
+        clearTimeout(entry.timer);
+        entry.timer = undefined;
+        if (byKey!.get(key) === entry) byKey!.delete(key);
+        const via = session?.open ? { session } : {};
+        for (let i = 0; i < entry.ids.length; i += MAX_ACK_BATCH) {
+          const ack = build(agent, mediator, type, { message_id_list: entry.ids.slice(i, i + MAX_ACK_BATCH) }, { from }, confirm);
+          if (confirm) await agent.request(ack, via);
+          else await agent.send(ack, via);
+        }
+      },
+    };
+    byKey.set(key, (p = entry));
+  }
+  p.ids.push(...ids);
+  if (p.ids.length >= MAX_ACK_BATCH) return p.flush();
+  const entry = p;
+  entry.timer ??= setTimeout(() => {
+    entry.flush().catch((e) => agent.logger.warn('acknowledging live deliveries failed; the mediator will deliver them again', { error: e instanceof Error ? e.message : String(e) }));
+  }, delayMs);
+  return undefined;
+}
+
+/**
+ * Send the acknowledgements gathered for `mediator` (or every mediator) now, and wait until
+ * the mediator has answered each (so its queue no longer holds them): before live mode is
+ * turned off, say, or before the agent stops.
+ */
+export async function flushAcknowledgements(agent: Agent, mediator?: string): Promise<void> {
+  const byKey = pendingAcks.get(agent);
+  if (!byKey) return;
+  for (const [key, p] of [...byKey]) if (mediator === undefined || key.startsWith(`${mediator} `)) await p.flush(true);
 }
 
 /**
@@ -169,8 +232,12 @@ export function handleLiveDeliveries(agent: Agent, o: LiveDeliveryOptions = {}):
       await opts.onDelivery?.(messages, ctx);
       if (opts.ack === false || messages.length === 0) return;
       const session = (ctx.state as { session?: Session }).session;
-      const ack = build(agent, mediator, PICKUP[pickupVersionOf(message.type) ?? version].messagesReceived, { message_id_list: messages.map((m) => m.id) }, { from: (ctx.state as { ourDid?: string }).ourDid }, false);
-      await agent.send(ack, session?.open ? { session } : {});
+      const type = PICKUP[pickupVersionOf(message.type) ?? version].messagesReceived;
+      const from = (ctx.state as { ourDid?: string }).ourDid;
+      const ids = messages.map((m) => m.id);
+      const delay = opts.ackDelayMs ?? 20;
+      if (delay > 0) return queueAck(agent, mediator, type, from, session, ids, delay);
+      await agent.send(build(agent, mediator, type, { message_id_list: ids }, { from }, false), session?.open ? { session } : {});
     }, { roles: ['recipient'] });
     // A status that nobody waits for (e.g. after a live acknowledgement) needs no answer.
     agent.on(t.status, () => undefined, { roles: ['recipient'] });
@@ -184,8 +251,10 @@ export function handleLiveDeliveries(agent: Agent, o: LiveDeliveryOptions = {}):
  */
 export async function setLiveDelivery(agent: Agent, mediatorDid: string, on: boolean, o: PickupOptions & LiveDeliveryOptions = {}): Promise<PickupStatus> {
   const t = PICKUP[o.version ?? 4];
-  const { onDelivery, ack, ...rest } = o;
-  handleLiveDeliveries(agent, { onDelivery, ack });
+  const { onDelivery, ack, ackDelayMs, ...rest } = o;
+  handleLiveDeliveries(agent, { onDelivery, ack, ackDelayMs });
+  // What was delivered live so far is acknowledged before live mode changes.
+  await flushAcknowledgements(agent, mediatorDid);
   let trusted = trustedMediators.get(agent);
   if (!trusted) trustedMediators.set(agent, (trusted = new Set()));
   trusted.add(mediatorDid);

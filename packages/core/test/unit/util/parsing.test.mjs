@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { decode, encode } from '../../../dist/util/base64url.js';
 import { parseJson } from '../../../dist/util/json.js';
 import { findVerificationMethod, methodsFor } from '../../../dist/did/index.js';
+import { isDid } from '../../../dist/did/url.js';
 import { staticAgreement } from '../../../dist/jwe/static-agreement.js';
 import { backend } from '../../../dist/crypto/index.js';
 import { createDID, createResolver, ErrorCodes } from '../../../dist/index.js';
@@ -119,4 +120,18 @@ test('ECDH-1PU static agreement: the cached value is the agreement of exactly th
   const lowOrder = await backend.importPublicKey('X25519', new Uint8Array(32));
   await assert.rejects(staticAgreement(a, lowOrder), { code: ErrorCodes.INVALID_KEY });
   await assert.rejects(staticAgreement(a, lowOrder), { code: ErrorCodes.INVALID_KEY });
+});
+
+test('isDid: the linear DID pattern accepts exactly what DID Core\'s grammar (as segments) does', () => {
+  const grammar = /^did:[a-z0-9]+:(?:[A-Za-z0-9._%-]*:)*[A-Za-z0-9._%-]+$/;
+  const ch = fc.constantFrom(...'did:peerkyA0.9_-%:#/?é '.split(''));
+  fc.assert(
+    fc.property(fc.array(ch, { maxLength: 24 }).map((a) => a.join('')), fc.constantFrom('', 'did:', 'did:peer:', 'did:web:'), (tail, head) => {
+      const s = head + tail;
+      assert.equal(isDid(s), grammar.test(s), s);
+    }),
+    { numRuns: 5000 },
+  );
+  for (const s of ['did:web:example.com', 'did:web:example.com:user:alice', 'did:example::x', 'did:peer:2.Ez6L', 'did:x:%41']) assert.ok(isDid(s), s);
+  for (const s of ['did:web:', 'did:web:a:', 'did:Web:a', 'did::a', 'did:web:a#k', 'did:web:a b', 'DID:web:a']) assert.ok(!isDid(s), s);
 });
