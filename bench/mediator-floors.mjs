@@ -73,7 +73,7 @@ const SUPP_PUB_256 = Buffer.from([0, 0, 1, 0]);
 const KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 
 /** -> unwrap(body string) -> { next, forwarded: string } */
-function cryptoUnwrapper(secrets) {
+export function cryptoUnwrapper(secrets) {
   const keys = new Map(secrets.filter((s) => s.privateKeyJwk?.crv === 'X25519').map((s) => [s.id, createPrivateKey({ key: s.privateKeyJwk, format: 'jwk' })]));
   return (body) => {
     const jwe = JSON.parse(body);

@@ -4,10 +4,11 @@
 //          register recipients, pre-pack every forward (anoncrypt A256CBC-HS512, ~bytes each).
 //   load   { url, connections, warmupMs, ms } POST the pre-packed forwards over raw keep-alive
 //          sockets as fast as answers come; -> counts, statuses, latency, this process's CPU.
-//   live   { url, rate, ms, connections } send `rate` forwards a second to the live recipient;
-//          -> the wall-clock send time of each.
+//   live   { url, rate, warmupMs, ms, connections } send `rate` forwards a second to the live
+//          recipient, unmeasured for warmupMs, then measured; -> the send time of each measured one.
 // and, in a second process, the live recipient: recipient { url, did } (mediate), listen (live
-// mode on its WebSocket), collect { total, timeoutMs } -> the wall-clock receipt time of each.
+// mode on its WebSocket), mark (the measured part starts), collect { total, timeoutMs } -> the
+// wall-clock receipt time of each.
 // Requests are pre-built bytes and responses are parsed by hand, so a request costs the
 // generator a few microseconds and the server is what is measured.
 import { connect } from 'node:net';
@@ -21,7 +22,7 @@ let state;
 
 process.on('message', async (m) => {
   try {
-    const cmds = { setup, load, live, recipient, listen, collect, exit };
+    const cmds = { setup, load, live, recipient, listen, mark, collect, exit };
     const result = cmds[m.cmd] ? await cmds[m.cmd](m) : null;
     process.send({ id: m.id, result });
   } catch (e) {
@@ -147,29 +148,42 @@ async function load(o) {
 // Wall-clock milliseconds with sub-millisecond precision, comparable across processes.
 const wallNow = () => performance.timeOrigin + performance.now();
 
-/** Live mode, sender side: `rate` forwards a second to the live recipient (another process). -> send times */
+/**
+ * Live mode, sender side: `rate` forwards a second to the live recipient (another process),
+ * first for `warmupMs` unmeasured (the live path's first seconds run cold: JIT, caches), then
+ * for `ms`. -> the wall-clock send time of each measured message, the 202 latencies of those,
+ * and this process's CPU over the measured part.
+ */
 async function live(o) {
   const { liveWires } = state;
-  const total = Math.min(liveWires.length, Math.round((o.rate * o.ms) / 1000));
+  const warm = Math.round((o.rate * (o.warmupMs ?? 0)) / 1000);
+  const total = Math.min(liveWires.length, warm + Math.round((o.rate * o.ms) / 1000));
   const requests = liveWires.slice(0, total).map((w, i) => ({ content: `live ${i}`, bytes: requestBytes(o.url, w) }));
   // Paced: every millisecond or so, write what is due since the start, round-robin over
   // keep-alive sockets (at 1,000/s over 32 sockets a socket rarely has two in flight).
   const statuses = {};
   const answered = [];
   const sockets = await Promise.all(Array.from({ length: o.connections }, () => openPaced(o.url, statuses, answered)));
-  const elu = performance.eventLoopUtilization();
+  let elu;
   const sentAt = {};
   let sent = 0;
-  const cpuAt = process.cpuUsage();
+  let cpuAt;
+  let measuredFrom;
   const t0 = performance.now();
   await new Promise((resolve) => {
     const tick = () => {
       const due = Math.min(total, Math.floor(((performance.now() - t0) * o.rate) / 1000));
       while (sent < due) {
+        if (sent === warm) {
+          cpuAt = process.cpuUsage();
+          elu = performance.eventLoopUtilization();
+          measuredFrom = performance.now();
+        }
         const req = requests[sent];
         const s = sockets[sent % sockets.length];
-        sentAt[req.content] = wallNow();
-        s.sentAt.push(performance.now());
+        const measured = sent >= warm;
+        if (measured) sentAt[req.content] = wallNow();
+        s.sentAt.push({ at: performance.now(), measured });
         s.write(req.bytes);
         sent++;
       }
@@ -178,11 +192,12 @@ async function live(o) {
     };
     tick();
   });
-  while (answered.length < sent && performance.now() - t0 < o.ms + 10_000) await new Promise((r) => setTimeout(r, 10));
+  while (answered.length < sent && performance.now() - t0 < o.warmupMs + o.ms + 10_000) await new Promise((r) => setTimeout(r, 10));
   const cpu = process.cpuUsage(cpuAt);
-  const elapsed = performance.now() - t0;
+  const elapsed = performance.now() - measuredFrom;
   for (const s of sockets) s.end();
-  return { sent, sentAt, statuses, accepted: percentiles(answered), loopBusy: performance.eventLoopUtilization(elu).utilization, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+  const measuredAnswers = answered.filter((a) => a.measured).map((a) => a.ms);
+  return { sent, measured: sent - warm, answers: answered.length, sentAt, statuses, accepted: percentiles(measuredAnswers), loopBusy: performance.eventLoopUtilization(elu).utilization, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
 }
 
 /** Live mode, recipient side (its own process): an account with one mediated DID. */
@@ -200,12 +215,20 @@ async function recipient(o) {
 }
 
 /** Hold the WebSocket in live mode. */
-async function listen(o) {
-  if (o.profileDir) state.stopProfile = await startProfile(o.profileDir, 'live-recipient');
+async function listen() {
   state.cpuAt = process.cpuUsage();
   state.elu = performance.eventLoopUtilization();
   state.t0 = performance.now();
   await state.recipient.mc.live(true);
+  return null;
+}
+
+/** Start the measured part: CPU and event loop from now on (and a CPU profile with profileDir). */
+async function mark(o) {
+  if (o.profileDir) state.stopProfile = await startProfile(o.profileDir, 'live-recipient');
+  state.cpuAt = process.cpuUsage();
+  state.elu = performance.eventLoopUtilization();
+  state.t0 = performance.now();
   return null;
 }
 
@@ -230,7 +253,8 @@ function openPaced(url, statuses, answered) {
     socket.sentAt = [];
     onResponses(socket, (status) => {
       statuses[status] = (statuses[status] ?? 0) + 1;
-      answered.push(performance.now() - socket.sentAt.shift());
+      const req = socket.sentAt.shift();
+      answered.push({ ms: performance.now() - req.at, measured: req.measured });
     });
     socket.on('error', reject);
   });

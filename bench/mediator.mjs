@@ -2,7 +2,7 @@
 // write) against floors built in the same run, and live-mode latency. The servers run in this
 // process, one at a time; the load generator is its own process (mediator-load.mjs). Only
 // 127.0.0.1, SQLite in a temporary folder, everything stops by itself. See bench/README.md.
-// `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--workers=N] [--only=throughput] [--json file] [--profile=DIR]`,
+// `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--live-warmup=ms] [--workers=N] [--only=throughput] [--json file] [--profile=DIR]`,
 // or `npm run bench -- mediator`.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +63,7 @@ async function withCpu(fn) {
   return { ...r, serverCpuPercent: ((used.user + used.system) / 1000 / (performance.now() - t)) * 100 };
 }
 
-export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 3000, liveRate = 1000, liveMs = 10_000, rounds = 2, sliceWarmupMs = 1000, workers, only, profileDir, log = console.log } = {}) {
+export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 3000, liveRate = 1000, liveMs = 10_000, liveWarmupMs = 2000, rounds = 2, sliceWarmupMs = 1000, workers, only, profileDir, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-mediator-bench-'));
   const gen = loadGenerator();
   const rec = loadGenerator();
@@ -82,8 +82,8 @@ export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 
     };
     m = await startMediator(config, { logger: silentLogger });
     const { did: liveTo } = await rec.call('recipient', { url: m.url, did: m.did });
-    const setup = await gen.call('setup', { url: m.url, did: m.did, accounts: 16, forwards: 2000, liveMessages: Math.round((liveRate * liveMs) / 1000), liveTo, bytes });
-    log(`set up: 16 mediated recipients, 2,000 distinct forwards of ${setup.meanBytes} B on average (anoncrypt ECDH-ES+A256KW / A256CBC-HS512), ${Math.round((liveRate * liveMs) / 1000).toLocaleString('en-US')} for live mode`);
+    const setup = await gen.call('setup', { url: m.url, did: m.did, accounts: 16, forwards: 2000, liveMessages: Math.round((liveRate * (liveWarmupMs + liveMs)) / 1000), liveTo, bytes });
+    log(`set up: 16 mediated recipients, 2,000 distinct forwards of ${setup.meanBytes} B on average (anoncrypt ECDH-ES+A256KW / A256CBC-HS512), ${Math.round((liveRate * (liveWarmupMs + liveMs)) / 1000).toLocaleString('en-US')} for live mode`);
 
     // One slice of load against one server; slices alternate between servers (rounds), so
     // background load on a shared machine falls on every column alike.
@@ -131,19 +131,31 @@ export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 
     const ours = summary.ours;
     const floors2 = { crypto: summary.crypto, 'didcomm-node': summary['didcomm-node'], store: summary.store };
 
-    const liveElu = performance.eventLoopUtilization();
-    // --profile=DIR: CPU profiles of the live phase, the server's main thread and the recipient.
+    // Live mode: the sender streams to the live recipient; the first liveWarmupMs are not
+    // measured (the delivery path runs cold at first, as the throughput slices' warm-up).
+    await rec.call('listen', {});
+    const senderDone = gen.call('live', { url: m.url, rate: liveRate, warmupMs: liveWarmupMs, ms: liveMs, connections });
+    await new Promise((r) => setTimeout(r, liveWarmupMs));
+    // --profile=DIR: CPU profiles of the measured live phase, the server's main thread and the recipient.
     const stopProfile = profileDir ? await startProfile(profileDir, 'live-server-main') : undefined;
+    await rec.call('mark', { profileDir });
+    const liveElu = performance.eventLoopUtilization();
     const live = await withCpu(async () => {
-      await rec.call('listen', { profileDir });
-      const sender = await gen.call('live', { url: m.url, rate: liveRate, ms: liveMs, connections });
+      const sender = await senderDone;
       const got = await rec.call('collect', { total: sender.sent, timeoutMs: 10_000 });
-      const latencies = Object.entries(sender.sentAt).filter(([c]) => got.receivedAt[c] !== undefined).map(([c, t]) => got.receivedAt[c] - t);
-      return { ...sender, sentAt: undefined, received: latencies.length, lost: sender.sent - latencies.length, latency: percentiles(latencies), recipientCpuPercent: got.cpuPercent, recipientLoopBusy: got.loopBusy, recipientProfile: got.profile };
+      const pairs = Object.entries(sender.sentAt).filter(([c]) => got.receivedAt[c] !== undefined).map(([c, t]) => [t, got.receivedAt[c] - t]);
+      const latencies = pairs.map(([, l]) => l);
+      // p99 of each second of the measured part, to tell a steady tail from a few stalls.
+      const t0 = Math.min(...pairs.map(([t]) => t));
+      const seconds = [];
+      for (const [t, l] of pairs) (seconds[Math.floor((t - t0) / 1000)] ??= []).push(l);
+      const perSecondP99 = seconds.map((a) => percentiles(a ?? []).p99);
+      const receivedAll = Object.keys(got.receivedAt).length;
+      return { ...sender, sentAt: undefined, received: latencies.length, lost: sender.sent - receivedAll, latency: percentiles(latencies), perSecondP99, recipientCpuPercent: got.cpuPercent, recipientLoopBusy: got.loopBusy, recipientProfile: got.profile };
     });
     live.mainThreadBusy = performance.eventLoopUtilization(liveElu).utilization;
     if (stopProfile) log(`  profiles: ${await stopProfile()} and ${live.recipientProfile}`);
-    log(`  live mode ${liveRate}/s for ${liveMs} ms: sent ${live.sent}, received ${live.received}, lost ${live.lost}; send-to-receipt p50 ${ms2(live.latency.p50)} ms p90 ${ms2(live.latency.p90)} ms p99 ${ms2(live.latency.p99)} ms max ${ms2(live.latency.max)} ms (202 answered after p50 ${ms2(live.accepted.p50)} ms p99 ${ms2(live.accepted.p99)} ms) | server process CPU ${Math.round(live.serverCpuPercent)}% (main thread busy ${Math.round(live.mainThreadBusy * 100)}%) | sender CPU ${Math.round(live.cpuPercent)}% | recipient CPU ${Math.round(live.recipientCpuPercent)}% (event loop busy ${Math.round(live.recipientLoopBusy * 100)}%)${Object.keys(live.statuses).some((k) => k !== '202') ? ` | answers ${JSON.stringify(live.statuses)}` : ''}`);
+    log(`  live mode ${liveRate}/s for ${liveMs} ms after ${liveWarmupMs} ms unmeasured: sent ${live.sent} (${live.measured} measured), measured received ${live.received}, lost ${live.lost}; send-to-receipt p50 ${ms2(live.latency.p50)} ms p90 ${ms2(live.latency.p90)} ms p99 ${ms2(live.latency.p99)} ms max ${ms2(live.latency.max)} ms (p99 by second: ${live.perSecondP99.map((v) => Math.round(v)).join(' ')}) (202 answered after p50 ${ms2(live.accepted.p50)} ms p99 ${ms2(live.accepted.p99)} ms) | server process CPU ${Math.round(live.serverCpuPercent)}% (main thread busy ${Math.round(live.mainThreadBusy * 100)}%) | sender CPU ${Math.round(live.cpuPercent)}% | recipient CPU ${Math.round(live.recipientCpuPercent)}% (event loop busy ${Math.round(live.recipientLoopBusy * 100)}%)${Object.keys(live.statuses).some((k) => k !== '202') ? ` | answers ${JSON.stringify(live.statuses)}` : ''}`);
     if (only === 'live') return { live };
     const vsNode = ours.perSecond / floors2['didcomm-node'].perSecond;
     const vsCrypto = ours.perSecond / floors2.crypto.perSecond;
@@ -179,7 +191,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const json = args.includes('--json') ? args[args.indexOf('--json') + 1] ?? 'bench/mediator-results.json' : opt('json');
-  const result = await runMediatorBench({ ...(opt('time') ? { ms: Number(opt('time')) } : {}), ...(opt('workers') !== undefined ? { workers: Number(opt('workers')) } : {}), ...(opt('live-time') ? { liveMs: Number(opt('live-time')) } : {}), only: opt('only'), profileDir: opt('profile') });
+  const result = await runMediatorBench({ ...(opt('time') ? { ms: Number(opt('time')) } : {}), ...(opt('workers') !== undefined ? { workers: Number(opt('workers')) } : {}), ...(opt('live-time') ? { liveMs: Number(opt('live-time')) } : {}), ...(opt('live-warmup') ? { liveWarmupMs: Number(opt('live-warmup')) } : {}), only: opt('only'), profileDir: opt('profile') });
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
 }
