@@ -1,6 +1,7 @@
 // Configuration from flags and environment variables (flags win). Each flag --some-name has
 // the environment variable SOME_NAME; the store is also read from DATABASE_URL.
 import { readFileSync } from 'node:fs';
+import type { SqliteWriter } from './store/open.js';
 
 export type AccessPolicy = 'open' | 'allow-list';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -29,6 +30,8 @@ export interface MediatorConfig {
   logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** SQLite commits: on a writer thread, inline, or auto (a writer thread when fsync is slow; the default). */
+  sqliteWriter?: SqliteWriter;
   /** Worker threads that decrypt forwards (0: on the main thread; default: one a core but the main thread's). */
   unwrapWorkers?: number;
   /** scrypt cost for a new secrets file (lower only in tests). */
@@ -48,7 +51,7 @@ export const DEFAULTS = {
   shutdownTimeoutMs: 10_000,
 };
 
-const FLAGS = ['port', 'host', 'data', 'public-url', 'store', 'pg-schema', 'passphrase-file', 'access', 'max-message-bytes', 'max-queue', 'retention-seconds', 'rate-limit', 'log-level', 'shutdown-timeout-ms', 'unwrap-workers'] as const;
+const FLAGS = ['port', 'host', 'data', 'public-url', 'store', 'pg-schema', 'passphrase-file', 'access', 'max-message-bytes', 'max-queue', 'retention-seconds', 'rate-limit', 'log-level', 'shutdown-timeout-ms', 'unwrap-workers', 'sqlite-writer'] as const;
 type Flag = (typeof FLAGS)[number];
 
 export const USAGE = `didcomm-mediator [options]
@@ -65,7 +68,9 @@ export const USAGE = `didcomm-mediator [options]
   --retention-seconds N    (RETENTION_SECONDS, default 30 days)
   --rate-limit N           messages/s per connection (RATE_LIMIT, default 200)
   --log-level L            debug|info|warn|error (LOG_LEVEL, default info)
-  --unwrap-workers N       threads decrypting forwards, 0 = main thread (UNWRAP_WORKERS, default: cores - 1)`;
+  --unwrap-workers N       threads decrypting forwards, 0 = main thread (UNWRAP_WORKERS, default: cores - 1)
+  --sqlite-writer MODE     auto|thread|inline: SQLite commits on a writer thread or the main one
+                           (SQLITE_WRITER, default auto: a thread when the disk's fsync is slow)`;
 
 const envName = (f: Flag) => f.toUpperCase().replace(/-/g, '_');
 
@@ -102,6 +107,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError('public-url must be http:// or https://');
   }
   const store = given.get('store') ?? (env.STORE || env.DATABASE_URL || undefined);
+  const sqliteWriter = get('sqlite-writer') as SqliteWriter | undefined;
+  if (sqliteWriter !== undefined && !['auto', 'thread', 'inline'].includes(sqliteWriter)) throw new TypeError(`sqlite-writer must be auto, thread or inline, not ${JSON.stringify(sqliteWriter)}`);
   const passphraseFile = get('passphrase-file');
   const passphrase = passphraseFile !== undefined ? readFileSync(passphraseFile, 'utf8').trim() : env.MEDIATOR_PASSPHRASE || undefined;
   return {
@@ -118,6 +125,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     retentionSeconds: get('retention-seconds') !== undefined ? int('retention-seconds', get('retention-seconds')!, 1) : DEFAULTS.retentionSeconds,
     rateLimit: get('rate-limit') !== undefined ? int('rate-limit', get('rate-limit')!, 1) : DEFAULTS.rateLimit,
     logLevel,
+    ...(sqliteWriter !== undefined ? { sqliteWriter } : {}),
     ...(get('unwrap-workers') !== undefined ? { unwrapWorkers: int('unwrap-workers', get('unwrap-workers')!, 0) } : {}),
     shutdownTimeoutMs: get('shutdown-timeout-ms') !== undefined ? int('shutdown-timeout-ms', get('shutdown-timeout-ms')!, 0) : DEFAULTS.shutdownTimeoutMs,
   };

@@ -7,7 +7,7 @@ export { loadIdentity, type MediatorIdentity, type IdentityOptions } from './ide
 export { Metrics } from './metrics.js';
 export { MediatorError } from './errors.js';
 export { inlineUnwrapper, peekAlg, type ForwardUnwrapper } from './unwrap.js';
-export { openStore, isPostgresUrl, type StoreLocation } from './store/open.js';
+export { openStore, isPostgresUrl, measureFsync, type StoreLocation, type SqliteWriter } from './store/open.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
 export { QueueFullError, type MediatorStore, type AccountInfo, type AccessRule, type QueuedMessage, type QueueStatus, type EnqueueItem, type UpdateResult } from './store/types.js';

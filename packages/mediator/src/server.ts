@@ -14,6 +14,7 @@ import { loadIdentity } from './identity.js';
 import { Mediator } from './mediator.js';
 import { Metrics } from './metrics.js';
 import { openStore } from './store/open.js';
+import { SqliteStore } from './store/sqlite.js';
 import type { MediatorStore } from './store/types.js';
 import type { ForwardUnwrapper } from './unwrap.js';
 import { defaultUnwrapWorkers, workerUnwrapper } from './unwrap-pool.js';
@@ -58,7 +59,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
   const c = withDefaults(config);
   const logger = o.logger ?? jsonLogger(c.logLevel);
   mkdirSync(c.data, { recursive: true });
-  const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema }));
+  const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema, sqliteWriter: c.sqliteWriter ?? 'auto' }));
   let stopping = false;
   let mediator: Mediator | undefined;
   const server = createServer();
@@ -151,7 +152,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       messagesPerSecond: c.rateLimit,
       onError: (code) => metrics.inc('didcomm_mediator_refused_total', { reason: `ws_${code}` }),
     });
-    logger.info('mediator listening', { did: identity.did, url: `http://${localHost}:${port}/`, publicUrl, store: store.kind, access: c.access, unwrapWorkers: pool ? workers : 0 });
+    logger.info('mediator listening', { did: identity.did, url: `http://${localHost}:${port}/`, publicUrl, store: store.kind, ...(store instanceof SqliteStore ? { sqliteCommits: store.commits } : {}), access: c.access, unwrapWorkers: pool ? workers : 0 });
 
     let closing: Promise<void> | undefined;
     const close = () =>

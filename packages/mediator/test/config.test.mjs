@@ -27,4 +27,31 @@ test('bad values are refused with a message naming them', () => {
   assert.throws(() => parseConfig(['--frobnicate', '1'], {}), /unknown option --frobnicate/);
   assert.throws(() => parseConfig(['--public-url', 'ftp://x'], {}), /public-url must be http/);
   assert.throws(() => parseConfig(['--port'], {}), /--port needs a value/);
+  assert.throws(() => parseConfig(['--sqlite-writer', 'sometimes'], {}), /sqlite-writer must be auto, thread or inline/);
+});
+
+test('SQLite commits: auto unless told (flag or SQLITE_WRITER); auto measures the disk', async () => {
+  assert.equal(parseConfig([], {}).sqliteWriter, undefined, 'unset: the server uses auto');
+  assert.equal(parseConfig(['--sqlite-writer', 'thread'], {}).sqliteWriter, 'thread');
+  assert.equal(parseConfig([], { SQLITE_WRITER: 'inline' }).sqliteWriter, 'inline');
+  const { measureFsync, openStore } = await import('../dist/index.js');
+  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'fsync-probe-'));
+  try {
+    const ms = measureFsync(dir);
+    assert.ok(Number.isFinite(ms) && ms >= 0);
+    assert.deepEqual(readdirSync(dir), [], 'the probe file is removed');
+    for (const mode of ['thread', 'inline']) {
+      const store = await openStore({ data: join(dir, mode), sqliteWriter: mode });
+      try {
+        assert.equal(store.commits, mode);
+      } finally {
+        await store.close();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

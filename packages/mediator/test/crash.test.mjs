@@ -24,8 +24,8 @@ function freePort() {
 }
 
 /** Start the mediator process; resolves with its DID once it prints it. */
-function spawnMediator(port, data) {
-  const child = spawn(process.execPath, [MAIN, '--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'warn'], {
+function spawnMediator(port, data, sqliteWriter) {
+  const child = spawn(process.execPath, [MAIN, '--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'warn', '--sqlite-writer', sqliteWriter], {
     env: { ...process.env, MEDIATOR_PASSPHRASE: PASSPHRASE, PORT: '', DATA: '', STORE: '', DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -51,11 +51,13 @@ function spawnMediator(port, data) {
   return { child, ready, exited, stderr: () => err };
 }
 
-test('kill -9 while forwards stream in: every forward answered 202 is delivered after restart', async () => {
+// Both places SQLite commits can run: the main thread, and the writer thread (slow disks).
+for (const sqliteWriter of ['inline', 'thread'])
+test(`kill -9 while forwards stream in: every forward answered 202 is delivered after restart (SQLite commits ${sqliteWriter})`, async () => {
   const data = tempDir('mediator-crash-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  let proc = spawnMediator(port, data);
+  let proc = spawnMediator(port, data, sqliteWriter);
   const resolver = createResolver();
   let bob;
   const alice = await makeClient(resolver);
@@ -89,7 +91,7 @@ test('kill -9 while forwards stream in: every forward answered 202 is delivered 
     assert.equal(signal, 'SIGKILL');
     assert.ok(accepted.size >= 60);
 
-    proc = spawnMediator(port, data);
+    proc = spawnMediator(port, data, sqliteWriter);
     assert.equal(await proc.ready, did, 'the restarted mediator keeps its DID');
     const got = await bob.client.pickupAll({ batch: 50, maxBatches: 100 });
     const contents = new Set(bob.inbox.map((x) => x.content));

@@ -1,3 +1,4 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
@@ -10,6 +11,37 @@ export interface StoreLocation {
   store?: string;
   /** PostgreSQL schema (default didcomm_mediator). */
   pgSchema?: string;
+  /**
+   * SQLite: commit on a writer thread ('thread'), on the calling thread ('inline', the default
+   * here), or 'auto': a writer thread when the data folder's disk is slow to fsync.
+   */
+  sqliteWriter?: SqliteWriter;
+}
+
+export type SqliteWriter = 'auto' | 'thread' | 'inline';
+
+/** A median fsync above this (ms) makes 'auto' commit on a writer thread. */
+export const SLOW_FSYNC_MS = 2;
+
+/** Median time (ms) of a few 4 KiB write+fsync rounds on a scratch file in `dir`. */
+export function measureFsync(dir: string, rounds = 7): number {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `.fsync-probe-${process.pid}`);
+  const fd = openSync(file, 'w');
+  const times: number[] = [];
+  try {
+    const block = Buffer.alloc(4096, 1);
+    for (let i = 0; i < rounds; i++) {
+      writeSync(fd, block);
+      const t = performance.now();
+      fsyncSync(fd);
+      times.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    rmSync(file, { force: true });
+  }
+  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
 }
 
 export const isPostgresUrl = (s: string | undefined): s is string => typeof s === 'string' && /^postgres(ql)?:\/\//i.test(s);
@@ -20,5 +52,8 @@ export async function openStore(loc: StoreLocation): Promise<MediatorStore> {
     if (!isPostgresUrl(loc.store)) throw new TypeError(`--store must be a postgres:// URL or "sqlite", not ${JSON.stringify(loc.store)}`);
     return PostgresStore.open(loc.store, { schema: loc.pgSchema });
   }
-  return new SqliteStore(join(loc.data ?? 'data', 'mediator.db'));
+  const data = loc.data ?? 'data';
+  const mode = loc.sqliteWriter ?? 'inline';
+  const writerThread = mode === 'thread' || (mode === 'auto' && measureFsync(data) > SLOW_FSYNC_MS);
+  return new SqliteStore(join(data, 'mediator.db'), { writerThread });
 }

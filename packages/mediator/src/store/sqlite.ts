@@ -1,7 +1,10 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL. Enqueues that arrive
 // together are written in one transaction (group commit), each resolved only after its commit.
-// For a file those transactions run on a writer thread with its own connection
-// (sqlite-writer.ts), so the commit's fsync does not stall the thread serving requests.
+// The transactions run on the calling thread, or (writerThread) on a writer thread with its own
+// connection (sqlite-writer.ts), so that a slow disk's fsync does not stall the thread serving
+// requests. On a disk whose fsync takes a fraction of a millisecond the hop to that thread and
+// back costs more than the fsync (bench/mediator.mjs: lower CPU, shorter live-mode tail and more
+// forwards/s inline), so the mediator picks by measuring the disk (store/open.ts).
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
@@ -49,13 +52,17 @@ const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipie
 export interface SqliteStoreOptions {
   /** synchronous pragma (default FULL: a commit survives power loss, not only a crash). */
   synchronous?: 'FULL' | 'NORMAL';
-  /** Commit enqueues on a writer thread (default true, except for ':memory:'). */
+  /** Commit enqueues on a writer thread (default false; never for ':memory:'). */
   writerThread?: boolean;
 }
 
 export class SqliteStore implements MediatorStore {
   readonly kind = 'sqlite' as const;
   readonly path: string;
+  /** Where commits run: 'thread' (the writer thread) or 'inline'. */
+  get commits(): 'thread' | 'inline' {
+    return this.#writer ? 'thread' : 'inline';
+  }
   readonly #db: Database.Database;
   readonly #listeners = new Set<EnqueueListener>();
   #pending: Pending[] = [];
@@ -77,7 +84,7 @@ export class SqliteStore implements MediatorStore {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     this.#st = this.prepare();
-    if (o.writerThread ?? path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
+    if (o.writerThread === true && path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
   }
 
   #startWriter(synchronous: string): void {
