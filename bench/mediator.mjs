@@ -2,9 +2,9 @@
 // write) against floors built in the same run, and live-mode latency. The servers run in this
 // process, one at a time; the load generator is its own process (mediator-load.mjs). Only
 // 127.0.0.1, SQLite in a temporary folder, everything stops by itself. See bench/README.md.
-// `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--live-warmup=ms] [--workers=N] [--only=throughput] [--json file] [--profile=DIR]`,
+// `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--live-warmup=ms] [--workers=N] [--sqlite-writer=auto|thread|inline] [--only=throughput] [--json file] [--profile=DIR]`,
 // or `npm run bench -- mediator`.
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +63,7 @@ async function withCpu(fn) {
   return { ...r, serverCpuPercent: ((used.user + used.system) / 1000 / (performance.now() - t)) * 100 };
 }
 
-export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 3000, liveRate = 1000, liveMs = 10_000, liveWarmupMs = 2000, rounds = 2, sliceWarmupMs = 1000, workers, only, profileDir, log = console.log } = {}) {
+export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 3000, liveRate = 1000, liveMs = 10_000, liveWarmupMs = 2000, rounds = 2, sliceWarmupMs = 1000, workers, sqliteWriter, only, profileDir, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-mediator-bench-'));
   const gen = loadGenerator();
   const rec = loadGenerator();
@@ -79,6 +79,7 @@ export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 
       // The bench measures the forward path: queue quota and per-connection rate limit out of the way.
       maxQueue: 10_000_000, rateLimit: 1_000_000,
       ...(workers !== undefined ? { unwrapWorkers: workers } : {}),
+      ...(sqliteWriter !== undefined ? { sqliteWriter } : {}),
     };
     m = await startMediator(config, { logger: silentLogger });
     const { did: liveTo } = await rec.call('recipient', { url: m.url, did: m.did });
@@ -131,6 +132,13 @@ export async function runMediatorBench({ ms = 10_000, connections = 32, bytes = 
     const ours = summary.ours;
     const floors2 = { crypto: summary.crypto, 'didcomm-node': summary['didcomm-node'], store: summary.store };
 
+    // The throughput slices leave hundreds of MB of dirty pages (our database and the floors');
+    // their writeback would land on the live phase's fsyncs. Flush them and let the disk settle,
+    // as between two separate benchmarks.
+    if (only !== 'live') {
+      spawnSync('sync', { timeout: 60_000 });
+      await new Promise((r) => setTimeout(r, 1000));
+    }
     // Live mode: the sender streams to the live recipient; the first liveWarmupMs are not
     // measured (the delivery path runs cold at first, as the throughput slices' warm-up).
     await rec.call('listen', {});
@@ -191,7 +199,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const json = args.includes('--json') ? args[args.indexOf('--json') + 1] ?? 'bench/mediator-results.json' : opt('json');
-  const result = await runMediatorBench({ ...(opt('time') ? { ms: Number(opt('time')) } : {}), ...(opt('workers') !== undefined ? { workers: Number(opt('workers')) } : {}), ...(opt('live-time') ? { liveMs: Number(opt('live-time')) } : {}), ...(opt('live-warmup') ? { liveWarmupMs: Number(opt('live-warmup')) } : {}), only: opt('only'), profileDir: opt('profile') });
+  const result = await runMediatorBench({ ...(opt('time') ? { ms: Number(opt('time')) } : {}), ...(opt('workers') !== undefined ? { workers: Number(opt('workers')) } : {}), ...(opt('live-time') ? { liveMs: Number(opt('live-time')) } : {}), ...(opt('live-warmup') ? { liveWarmupMs: Number(opt('live-warmup')) } : {}), only: opt('only'), profileDir: opt('profile'), sqliteWriter: opt('sqlite-writer') });
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
 }

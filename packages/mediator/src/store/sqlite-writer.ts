@@ -21,23 +21,31 @@ const db = new Database(path);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('busy_timeout = 5000');
-const bumpQueued = db.prepare('UPDATE accounts SET queued = queued + 1 WHERE did = ? AND queued < ?');
+const bumpQueued = db.prepare('UPDATE accounts SET queued = queued + 1, queued_bytes = queued_bytes + ? WHERE did = ? AND queued < ?');
 const insert = db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)');
-const ackId = db.prepare('DELETE FROM queue WHERE account = ? AND id = ?');
-const dropQueued = db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0) WHERE did = ?');
+const ackId = db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size');
+const dropQueued = db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?');
 const write = db.transaction((b: WriterBatch, stored: Uint8Array, acked: number[]) => {
   const it = b.items;
   for (let i = 0, k = 0; i < it.length; i += 5, k++) {
     const account = it[i] as string;
     const message = it[i + 2] as string;
-    if (bumpQueued.run(account, it[i + 4]).changes === 0) continue;
-    insert.run(it[i + 3], account, it[i + 1], b.now, Buffer.byteLength(message), message);
+    const size = Buffer.byteLength(message);
+    if (bumpQueued.run(size, account, it[i + 4]).changes === 0) continue;
+    insert.run(it[i + 3], account, it[i + 1], b.now, size, message);
     stored[k] = 1;
   }
   for (const a of b.acks) {
     let n = 0;
-    for (const id of new Set(a.ids)) n += ackId.run(a.account, id).changes;
-    if (n > 0) dropQueued.run(n, a.account);
+    let bytes = 0;
+    for (const id of new Set(a.ids)) {
+      const gone = ackId.get(a.account, id);
+      if (gone) {
+        n++;
+        bytes += gone.size;
+      }
+    }
+    if (n > 0) dropQueued.run(n, bytes, a.account);
     acked.push(n);
   }
 });

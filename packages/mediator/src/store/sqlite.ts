@@ -14,7 +14,7 @@ import type { WriterBatch, WriterReply } from './sqlite-writer.js';
 import { QueueFullError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS accounts (did TEXT PRIMARY KEY, granted_at INTEGER NOT NULL, queued INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS accounts (did TEXT PRIMARY KEY, granted_at INTEGER NOT NULL, queued INTEGER NOT NULL DEFAULT 0, queued_bytes INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS recipients (recipient_did TEXT PRIMARY KEY, account TEXT NOT NULL, added_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS recipients_account ON recipients(account);
 CREATE TABLE IF NOT EXISTS queue (
@@ -83,6 +83,7 @@ export class SqliteStore implements MediatorStore {
     this.#db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
+    migrate(this.#db);
     this.#st = this.prepare();
     if (o.writerThread === true && path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
   }
@@ -131,10 +132,7 @@ export class SqliteStore implements MediatorStore {
       delRecipients: db.prepare('DELETE FROM recipients WHERE account = ?'),
       delQueue: db.prepare('DELETE FROM queue WHERE account = ?'),
       listAccounts: db.prepare<[], { did: string; granted_at: number; recipients: number; queued: number; bytes: number }>(
-        `SELECT a.did, a.granted_at,
-           (SELECT COUNT(*) FROM recipients r WHERE r.account = a.did) AS recipients,
-           (SELECT COUNT(*) FROM queue q WHERE q.account = a.did) AS queued,
-           (SELECT COALESCE(SUM(size), 0) FROM queue q WHERE q.account = a.did) AS bytes
+        `SELECT a.did, a.granted_at, (SELECT COUNT(*) FROM recipients r WHERE r.account = a.did) AS recipients, a.queued, a.queued_bytes AS bytes
          FROM accounts a ORDER BY a.granted_at`,
       ),
       getAccess: db.prepare<[string], { rule: AccessRule }>('SELECT rule FROM access WHERE did = ?'),
@@ -146,23 +144,28 @@ export class SqliteStore implements MediatorStore {
       delRecipient: db.prepare('DELETE FROM recipients WHERE recipient_did = ? AND account = ?'),
       listRecipients: db.prepare<[string, number, number], { recipient_did: string }>('SELECT recipient_did FROM recipients WHERE account = ? ORDER BY added_at, recipient_did LIMIT ? OFFSET ?'),
       countRecipients: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM recipients WHERE account = ?'),
-      bumpQueued: db.prepare('UPDATE accounts SET queued = queued + 1 WHERE did = ? AND queued < ?'),
+      bumpQueued: db.prepare('UPDATE accounts SET queued = queued + 1, queued_bytes = queued_bytes + ? WHERE did = ? AND queued < ?'),
       insert: db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)'),
-      statusAll: db.prepare<[string], { n: number; bytes: number; oldest: number | null; newest: number | null }>(
-        'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest FROM queue WHERE account = ?',
-      ),
+      // The whole queue's status from the account's counters and its first and last rows (rows
+      // are received in seq order): O(log n) however long the queue, as each acknowledgement
+      // is answered with a status.
+      counters: db.prepare<[string], { n: number; bytes: number }>('SELECT queued AS n, queued_bytes AS bytes FROM accounts WHERE did = ?'),
+      oldest: db.prepare<[string], { t: number }>('SELECT received_at AS t FROM queue WHERE account = ? ORDER BY seq LIMIT 1'),
+      newest: db.prepare<[string], { t: number }>('SELECT received_at AS t FROM queue WHERE account = ? ORDER BY seq DESC LIMIT 1'),
       statusOne: db.prepare<[string, string], { n: number; bytes: number; oldest: number | null; newest: number | null }>(
         'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest FROM queue WHERE account = ? AND recipient_did = ?',
       ),
       fetchAll: db.prepare<[string, number], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? ORDER BY seq LIMIT ?'),
       fetchOne: db.prepare<[string, string, number], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? AND recipient_did = ? ORDER BY seq LIMIT ?'),
       fetchId: db.prepare<[string, string], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? AND id = ?'),
-      ackId: db.prepare('DELETE FROM queue WHERE account = ? AND id = ?'),
-      dropQueued: db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0) WHERE did = ?'),
-      expired: db.prepare<[number], { account: string; n: number }>('SELECT account, COUNT(*) AS n FROM queue WHERE received_at < ? GROUP BY account'),
-      purge: db.prepare('DELETE FROM queue WHERE received_at < ?'),
-      totals: db.prepare<[], { messages: number; bytes: number }>('SELECT COUNT(*) AS messages, COALESCE(SUM(size), 0) AS bytes FROM queue'),
-      countAccounts: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM accounts'),
+      ackId: db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size'),
+      dropQueued: db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?'),
+      // INDEXED BY: for the GROUP BY, SQLite's planner would otherwise walk queue_account, i.e.
+      // every queued row, each purge (measured: 54 ms for 30,000 rows, on the main thread).
+      expired: db.prepare<[number], { account: string; n: number; bytes: number }>('SELECT account, COUNT(*) AS n, SUM(size) AS bytes FROM queue INDEXED BY queue_received WHERE received_at < ? GROUP BY account'),
+      purge: db.prepare('DELETE FROM queue INDEXED BY queue_received WHERE received_at < ?'),
+      // From the counters (O(accounts)): /metrics may be scraped often, the queue may be long.
+      totals: db.prepare<[], { messages: number; bytes: number; accounts: number }>('SELECT COALESCE(SUM(queued), 0) AS messages, COALESCE(SUM(queued_bytes), 0) AS bytes, COUNT(*) AS accounts FROM accounts'),
       getSetting: db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?'),
       setSettingIfAbsent: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING'),
       setSetting: db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
@@ -282,12 +285,13 @@ export class SqliteStore implements MediatorStore {
     try {
       this.#db.transaction(() => {
         for (const p of batch) {
-          if (this.#st.bumpQueued.run(p.item.account, p.maxQueue).changes === 0) {
+          const size = Buffer.byteLength(p.item.message);
+          if (this.#st.bumpQueued.run(size, p.item.account, p.maxQueue).changes === 0) {
             results.push({ full: true });
             continue;
           }
           const id = newQueueId();
-          this.#st.insert.run(id, p.item.account, p.item.recipientDid, now, Buffer.byteLength(p.item.message), p.item.message);
+          this.#st.insert.run(id, p.item.account, p.item.recipientDid, now, size, p.item.message);
           results.push({ id });
         }
       })();
@@ -315,7 +319,10 @@ export class SqliteStore implements MediatorStore {
   }
 
   async status(account: string, recipientDid?: string): Promise<QueueStatus> {
-    const r = recipientDid === undefined ? this.#st.statusAll.get(account) : this.#st.statusOne.get(account, recipientDid);
+    const r =
+      recipientDid === undefined
+        ? { ...(this.#st.counters.get(account) ?? { n: 0, bytes: 0 }), oldest: this.#st.oldest.get(account)?.t ?? null, newest: this.#st.newest.get(account)?.t ?? null }
+        : this.#st.statusOne.get(account, recipientDid);
     return {
       messageCount: r?.n ?? 0,
       totalBytes: r?.bytes ?? 0,
@@ -342,20 +349,27 @@ export class SqliteStore implements MediatorStore {
   #ackHere(account: string, ids: string[]): number {
     return this.#db.transaction(() => {
       let n = 0;
-      for (const id of new Set(ids)) n += this.#st.ackId.run(account, id).changes;
-      if (n > 0) this.#st.dropQueued.run(n, account);
+      let bytes = 0;
+      for (const id of new Set(ids)) {
+        const gone = this.#st.ackId.get(account, id);
+        if (gone) {
+          n++;
+          bytes += gone.size;
+        }
+      }
+      if (n > 0) this.#st.dropQueued.run(n, bytes, account);
       return n;
     })();
   }
   async purge(beforeMs: number) {
     return this.#db.transaction(() => {
-      for (const { account, n } of this.#st.expired.all(beforeMs)) this.#st.dropQueued.run(n, account);
+      for (const { account, n, bytes } of this.#st.expired.all(beforeMs)) this.#st.dropQueued.run(n, bytes, account);
       return this.#st.purge.run(beforeMs).changes;
     })();
   }
   async totals() {
     const t = this.#st.totals.get()!;
-    return { messages: t.messages, bytes: t.bytes, accounts: this.#st.countAccounts.get()?.n ?? 0 };
+    return { messages: t.messages, bytes: t.bytes, accounts: t.accounts };
   }
 
   async getSetting(key: string) {
@@ -391,4 +405,19 @@ export class SqliteStore implements MediatorStore {
     }
     this.#db.close();
   }
+}
+
+/**
+ * Bring a database written by an earlier version up to this schema: the per-account byte
+ * counter came later; it (and the message counter) is recounted once from the queue.
+ */
+function migrate(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(accounts)').all().map((c) => c.name);
+  if (columns.includes('queued_bytes')) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE accounts ADD COLUMN queued_bytes INTEGER NOT NULL DEFAULT 0');
+    db.exec(`UPDATE accounts SET
+      queued = (SELECT COUNT(*) FROM queue q WHERE q.account = accounts.did),
+      queued_bytes = (SELECT COALESCE(SUM(size), 0) FROM queue q WHERE q.account = accounts.did)`);
+  })();
 }
