@@ -60,9 +60,21 @@ export class PostgresStore implements MediatorStore {
           );
           CREATE INDEX IF NOT EXISTS queue_account ON ${schema}.queue(account, seq);
           CREATE INDEX IF NOT EXISTS queue_received ON ${schema}.queue(received_at);
+          -- status's oldest and newest: exact MIN/MAX per account without reading its rows.
+          CREATE INDEX IF NOT EXISTS queue_account_received ON ${schema}.queue(account, received_at);
           CREATE TABLE IF NOT EXISTS ${schema}.access (did TEXT PRIMARY KEY, rule TEXT NOT NULL CHECK (rule IN ('allow', 'deny')), updated_at BIGINT NOT NULL);
           CREATE TABLE IF NOT EXISTS ${schema}.settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         `);
+        // The per-account byte counter came later: add it and recount both counters once.
+        const [hasBytes] = await tx`SELECT 1 FROM information_schema.columns WHERE table_schema = ${schema} AND table_name = 'accounts' AND column_name = 'queued_bytes'`;
+        if (!hasBytes) {
+          await tx.unsafe(`
+            ALTER TABLE ${schema}.accounts ADD COLUMN queued_bytes BIGINT NOT NULL DEFAULT 0;
+            UPDATE ${schema}.accounts a SET
+              queued = (SELECT COUNT(*) FROM ${schema}.queue q WHERE q.account = a.did),
+              queued_bytes = (SELECT COALESCE(SUM(size), 0) FROM ${schema}.queue q WHERE q.account = a.did);
+          `);
+        }
       });
       const store = new PostgresStore(sql, schema);
       const { unlisten } = await sql.listen(store.#channel, (payload) => store.#onNotify(payload));
@@ -118,10 +130,7 @@ export class PostgresStore implements MediatorStore {
   }
   async listAccounts(): Promise<AccountInfo[]> {
     const rows = await this.#t`
-      SELECT a.did, a.granted_at,
-        (SELECT COUNT(*) FROM recipients r WHERE r.account = a.did) AS recipients,
-        (SELECT COUNT(*) FROM queue q WHERE q.account = a.did) AS queued,
-        (SELECT COALESCE(SUM(size), 0) FROM queue q WHERE q.account = a.did) AS bytes
+      SELECT a.did, a.granted_at, (SELECT COUNT(*) FROM recipients r WHERE r.account = a.did) AS recipients, a.queued, a.queued_bytes AS bytes
       FROM accounts a ORDER BY a.granted_at`;
     return rows.map((r) => ({ did: r.did, grantedAt: Number(r.granted_at), recipients: Number(r.recipients), queued: Number(r.queued), queuedBytes: Number(r.bytes) }));
   }
@@ -182,10 +191,11 @@ export class PostgresStore implements MediatorStore {
   async enqueue(item: EnqueueItem, maxQueue: number): Promise<string> {
     const id = newQueueId();
     const receivedAt = Date.now();
+    const size = Buffer.byteLength(item.message);
     await this.#sql.begin(async (tx) => {
-      const bumped = await tx`UPDATE accounts SET queued = queued + 1 WHERE did = ${item.account} AND queued < ${maxQueue}`;
+      const bumped = await tx`UPDATE accounts SET queued = queued + 1, queued_bytes = queued_bytes + ${size} WHERE did = ${item.account} AND queued < ${maxQueue}`;
       if (bumped.count === 0) throw new QueueFullError(item.account);
-      await tx`INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (${id}, ${item.account}, ${item.recipientDid}, ${receivedAt}, ${Buffer.byteLength(item.message)}, ${item.message})`;
+      await tx`INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (${id}, ${item.account}, ${item.recipientDid}, ${receivedAt}, ${size}, ${item.message})`;
     });
     this.#emit(item.account, [id], [{ id, recipientDid: item.recipientDid, receivedAt, message: item.message }]);
     // Other instances learn of it through NOTIFY; a lost notification only delays delivery to the next pickup.
@@ -193,8 +203,12 @@ export class PostgresStore implements MediatorStore {
     return id;
   }
   async status(account: string, recipientDid?: string): Promise<QueueStatus> {
+    // The whole queue: the account's counters, and MIN/MAX from the (account, received_at)
+    // index (instances enqueue concurrently, so arrival order is not time order here): O(log n)
+    // however long the queue, and a status answers every acknowledgement.
     const [r] = recipientDid === undefined
-      ? await this.#t`SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest FROM queue WHERE account = ${account}`
+      ? await this.#t`SELECT COALESCE((SELECT queued FROM accounts WHERE did = ${account}), 0) AS n, COALESCE((SELECT queued_bytes FROM accounts WHERE did = ${account}), 0) AS bytes,
+          (SELECT MIN(received_at) FROM queue WHERE account = ${account}) AS oldest, (SELECT MAX(received_at) FROM queue WHERE account = ${account}) AS newest`
       : await this.#t`SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest FROM queue WHERE account = ${account} AND recipient_did = ${recipientDid}`;
     return {
       messageCount: Number(r.n),
@@ -217,22 +231,29 @@ export class PostgresStore implements MediatorStore {
   async ack(account: string, ids: string[]) {
     if (ids.length === 0) return 0;
     return this.#sql.begin(async (tx) => {
-      const r = await tx`DELETE FROM queue WHERE account = ${account} AND id IN ${this.#sql([...new Set(ids)])}`;
-      if (r.count > 0) await tx`UPDATE accounts SET queued = GREATEST(queued - ${r.count}, 0) WHERE did = ${account}`;
-      return r.count;
+      const gone = await tx`DELETE FROM queue WHERE account = ${account} AND id IN ${this.#sql([...new Set(ids)])} RETURNING size`;
+      const bytes = gone.reduce((a, g) => a + Number(g.size), 0);
+      if (gone.length > 0) await tx`UPDATE accounts SET queued = GREATEST(queued - ${gone.length}, 0), queued_bytes = GREATEST(queued_bytes - ${bytes}, 0) WHERE did = ${account}`;
+      return gone.length;
     });
   }
   async purge(beforeMs: number) {
     return this.#sql.begin(async (tx) => {
-      const rows = await tx`DELETE FROM queue WHERE received_at < ${beforeMs} RETURNING account`;
-      const per = new Map<string, number>();
-      for (const r of rows) per.set(r.account, (per.get(r.account) ?? 0) + 1);
-      for (const [account, n] of per) await tx`UPDATE accounts SET queued = GREATEST(queued - ${n}, 0) WHERE did = ${account}`;
+      const rows = await tx`DELETE FROM queue WHERE received_at < ${beforeMs} RETURNING account, size`;
+      const per = new Map<string, { n: number; bytes: number }>();
+      for (const r of rows) {
+        const c = per.get(r.account) ?? { n: 0, bytes: 0 };
+        c.n++;
+        c.bytes += Number(r.size);
+        per.set(r.account, c);
+      }
+      for (const [account, { n, bytes }] of per) await tx`UPDATE accounts SET queued = GREATEST(queued - ${n}, 0), queued_bytes = GREATEST(queued_bytes - ${bytes}, 0) WHERE did = ${account}`;
       return rows.length;
     });
   }
   async totals() {
-    const [t] = await this.#t`SELECT COUNT(*) AS messages, COALESCE(SUM(size), 0) AS bytes, (SELECT COUNT(*) FROM accounts) AS accounts FROM queue`;
+    // From the counters (O(accounts)): /metrics may be scraped often, the queue may be long.
+    const [t] = await this.#t`SELECT COALESCE(SUM(queued), 0) AS messages, COALESCE(SUM(queued_bytes), 0) AS bytes, COUNT(*) AS accounts FROM accounts`;
     return { messages: Number(t.messages), bytes: Number(t.bytes), accounts: Number(t.accounts) };
   }
 
