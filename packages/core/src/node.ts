@@ -5,3 +5,4 @@ export { createHttpHandler, httpReplySession, readBody, statusFor, type HttpHand
 export { attachWebSocketServer, type WsServerOptions } from './transport/node/ws-server.js';
 export { serve, type ServeOptions } from './transport/node/serve.js';
 export { NodeWsTransport } from './transport/node/ws-client.js';
+export { guardedFetch, isPrivateAddress, PrivateAddressError, type GuardedFetchOptions } from './did/methods/web-fetch-node.js';

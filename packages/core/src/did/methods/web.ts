@@ -1,17 +1,30 @@
 // did:web (https://w3c-ccg.github.io/did-method-web/): the DID names an HTTPS URL whose
-// did.json is the document. Fetched with a deadline and a size cap: the server is untrusted.
+// did.json is the document. Fetched with a deadline and a size cap, without redirects, and
+// (unless allowPrivateNetwork) never from a private or local address: the server is untrusted,
+// and so is whoever chose the DID.
 import { DIDCommError, ErrorCodes } from '../../errors.js';
 import { fromUtf8 } from '../../util/base64url.js';
 import { parseJsonObject } from '../../util/json.js';
 import type { DIDDocument } from '../types.js';
 import { malformedDid } from './common.js';
+import { isLocalHostname, isPrivateIPv4 } from './private-network.js';
+import { defaultWebFetch } from '#web-fetch';
 
 /** The subset of the Fetch API we use, so any WHATWG-compatible fetch can be injected. */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal; redirect?: 'follow' | 'error' | 'manual' }) => Promise<Response>;
 
 export interface DidWebOptions {
-  /** Defaults to globalThis.fetch. */
+  /**
+   * Defaults, in Node, to a node:https client that refuses private and local addresses in DNS
+   * answers (see allowPrivateNetwork); in browsers, to globalThis.fetch. A fetch given here
+   * is trusted to apply its own network policy.
+   */
   fetch?: FetchLike;
+  /**
+   * Let did:web reach loopback, private and link-local hosts (tests, intranets). Default false:
+   * such hosts are refused with ERR_RESOLUTION_FAILED before any request.
+   */
+  allowPrivateNetwork?: boolean;
   /** Deadline for the whole request, body included (default 10 000 ms). */
   timeoutMs?: number;
   /** Largest accepted document (default 256 KiB). */
@@ -54,7 +67,11 @@ const failed = (did: string, why: string, cause?: unknown) =>
 /** Resolve a did:web; null when the server says the document does not exist (404, 410). */
 export async function resolveDidWeb(did: string, options: DidWebOptions = {}): Promise<DIDDocument | null> {
   const url = didWebToUrl(did);
-  const fetchFn = options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
+  const host = new URL(url).hostname;
+  if (!options.allowPrivateNetwork && (isPrivateIPv4(host) || isLocalHostname(host))) {
+    throw failed(did, `${host} is a private or local address (allowPrivateNetwork is off)`);
+  }
+  const fetchFn = options.fetch ?? defaultWebFetch({ allowPrivateNetwork: options.allowPrivateNetwork });
   if (typeof fetchFn !== 'function') throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'did:web needs a fetch implementation');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const maxBytes = options.maxBytes ?? 256 * 1024;
@@ -67,9 +84,10 @@ export async function resolveDidWeb(did: string, options: DidWebOptions = {}): P
   try {
     let res: Response;
     try {
-      res = await fetchFn(url, { method: 'GET', headers: { accept: 'application/did+json, application/json' }, signal: controller.signal });
+      res = await fetchFn(url, { method: 'GET', headers: { accept: 'application/did+json, application/json' }, signal: controller.signal, redirect: 'error' });
     } catch (e) {
-      throw failed(did, timedOut ? `timed out after ${timeoutMs} ms` : 'the request failed', e);
+      const why = timedOut ? `timed out after ${timeoutMs} ms` : (e as { code?: string })?.code === 'ERR_PRIVATE_ADDRESS' ? (e as Error).message : 'the request failed';
+      throw failed(did, why, e);
     }
     if (res.status === 404 || res.status === 410) {
       await res.body?.cancel().catch(() => {});
@@ -77,7 +95,7 @@ export async function resolveDidWeb(did: string, options: DidWebOptions = {}): P
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
-      throw failed(did, `HTTP ${res.status}`);
+      throw failed(did, res.status >= 300 && res.status < 400 ? `HTTP ${res.status}: did:web documents are not fetched through redirects` : `HTTP ${res.status}`);
     }
     const declared = Number(res.headers.get('content-length'));
     if (Number.isFinite(declared) && declared > maxBytes) {

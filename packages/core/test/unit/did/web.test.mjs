@@ -1,5 +1,6 @@
 // did:web: URL mapping per the did:web spec, and resolution against a real local HTTPS
-// server (127.0.0.1, self-signed certificate made here) through an injected fetch.
+// server (127.0.0.1, self-signed certificate made here) through an injected fetch and through
+// the Node default (guardedFetch); private and local hosts refused unless allowed; no redirects.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import https from 'node:https';
 import { Readable } from 'node:stream';
+import { spawnSync } from 'node:child_process';
+import fc from 'fast-check';
 import { didWebToUrl, resolveDidWeb, createResolver } from '../../../dist/did/index.js';
+import { guardedFetch, isPrivateAddress } from '../../../dist/node.js';
+import { isPrivateIPv4 } from '../../../dist/did/methods/private-network.js';
 
 test('did:web URL mapping follows the spec examples', () => {
   assert.equal(didWebToUrl('did:web:w3c-ccg.github.io'), 'https://w3c-ccg.github.io/.well-known/did.json');
@@ -102,6 +107,8 @@ before(async () => {
         return send(500, 'boom');
       case '/gone/did.json':
         return send(410, '');
+      case '/redirect/did.json':
+        return send(302, '', { location: '/.well-known/did.json' });
       default:
         return send(404, '{"error":"not found"}');
     }
@@ -116,7 +123,7 @@ after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const opts = (extra = {}) => ({ fetch: trustingFetch, ...extra });
+const opts = (extra = {}) => ({ fetch: trustingFetch, allowPrivateNetwork: true, ...extra });
 const skip = !hasOpenssl && 'openssl is not installed';
 
 test('found: the root DID reads /.well-known/did.json', { skip }, async () => {
@@ -126,7 +133,7 @@ test('found: the root DID reads /.well-known/did.json', { skip }, async () => {
 });
 
 test('found: a path DID reads <path>/did.json, through createResolver with the injected fetch', { skip }, async () => {
-  const resolver = createResolver({ fetch: trustingFetch });
+  const resolver = createResolver({ fetch: trustingFetch, web: { allowPrivateNetwork: true } });
   const did = didFor(':users:alice');
   assert.equal((await resolver.resolve(did)).id, did);
   assert.equal(requests.at(-1), '/users/alice/did.json');
@@ -136,7 +143,46 @@ test('found: a path DID reads <path>/did.json, through createResolver with the i
 });
 
 test('the default fetch does not trust the self-signed certificate', { skip }, async () => {
-  await assert.rejects(resolveDidWeb(didFor(), { timeoutMs: 3000 }), (e) => e.code === 'ERR_RESOLUTION_FAILED');
+  await assert.rejects(resolveDidWeb(didFor(), { timeoutMs: 3000, allowPrivateNetwork: true }), (e) => e.code === 'ERR_RESOLUTION_FAILED');
+});
+
+test('private and local hosts are refused before any request unless allowPrivateNetwork', { skip }, async () => {
+  const n = requests.length;
+  for (const did of [didFor(), 'did:web:10.1.2.3', 'did:web:192.168.1.1%3A8443:x', 'did:web:169.254.169.254', 'did:web:100.64.0.1', 'did:web:0.0.0.0', 'did:web:localhost', 'did:web:api.localhost%3A3000']) {
+    await assert.rejects(resolveDidWeb(did, { fetch: () => assert.fail('must not fetch') }), (e) => e.code === 'ERR_RESOLUTION_FAILED' && /private or local/.test(e.message), did);
+    await assert.rejects(createResolver({ fetch: () => assert.fail('must not fetch') }).resolve(did), (e) => e.code === 'ERR_RESOLUTION_FAILED', did);
+  }
+  assert.equal(requests.length, n, 'no request reached the server');
+});
+
+test('the Node default fetch refuses a host whose DNS answer is private, and connects when allowed', { skip }, async () => {
+  const n = requests.length;
+  const init = { method: 'GET', headers: {}, signal: AbortSignal.timeout(3000) };
+  // localhost resolves (through DNS, not our name check) to a loopback address.
+  await assert.rejects(guardedFetch()(`https://localhost:${port}/.well-known/did.json`, init), (e) => e.code === 'ERR_PRIVATE_ADDRESS');
+  await assert.rejects(guardedFetch()(`https://127.0.0.1:${port}/.well-known/did.json`, init), (e) => e.code === 'ERR_PRIVATE_ADDRESS');
+  assert.equal(requests.length, n, 'no request reached the server');
+  // Allowed, with the test CA: the whole resolution through the default client.
+  const doc = await resolveDidWeb(didFor(), { fetch: guardedFetch({ allowPrivateNetwork: true, ca: cert }), allowPrivateNetwork: true });
+  assert.equal(doc.id, didFor());
+});
+
+test('redirects are not followed (a redirect could lead past the host checks)', { skip }, async () => {
+  await assert.rejects(resolveDidWeb(didFor(':redirect'), opts()), (e) => e.code === 'ERR_RESOLUTION_FAILED' && /redirect/.test(e.message));
+  await assert.rejects(resolveDidWeb(didFor(':redirect'), { fetch: guardedFetch({ allowPrivateNetwork: true, ca: cert }), allowPrivateNetwork: true }), (e) => e.code === 'ERR_RESOLUTION_FAILED' && /redirect/.test(e.message));
+});
+
+test('private address ranges: IPv4, IPv6, IPv4-mapped and NAT64; the portable IPv4 check agrees with Node\'s', () => {
+  for (const a of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '172.31.255.255', '192.168.0.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::10.0.0.1']) {
+    assert.ok(isPrivateAddress(a), a);
+  }
+  for (const a of ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700::1111', '::ffff:8.8.8.8', '64:ff9b::8.8.8.8']) assert.ok(!isPrivateAddress(a), a);
+  fc.assert(
+    fc.property(fc.ipV4(), (ip) => {
+      assert.equal(isPrivateIPv4(ip), isPrivateAddress(ip), ip);
+    }),
+    { numRuns: 5000 },
+  );
 });
 
 test('not found (404, 410) resolves to null', { skip }, async () => {
@@ -169,12 +215,9 @@ test('slow server: headers or body past the deadline time out as ERR_RESOLUTION_
   }
 });
 
-test('no fetch available is ERR_UNSUPPORTED', async () => {
-  const saved = globalThis.fetch;
-  globalThis.fetch = undefined;
-  try {
-    await assert.rejects(resolveDidWeb('did:web:example.com'), (e) => e.code === 'ERR_UNSUPPORTED');
-  } finally {
-    globalThis.fetch = saved;
-  }
+test('in a browser build without fetch, did:web is ERR_UNSUPPORTED', () => {
+  // The browser build's default is globalThis.fetch; run it under the browser condition.
+  const script = "globalThis.fetch = undefined; const { resolveDidWeb } = await import(process.argv[1]); try { await resolveDidWeb('did:web:example.com'); console.log('resolved'); } catch (e) { console.log(e.code); }";
+  const r = spawnSync(process.execPath, ['--conditions=browser', '--input-type=module', '-e', script, new URL('../../../dist/did/index.js', import.meta.url).href], { encoding: 'utf8' });
+  assert.equal(r.stdout.trim(), 'ERR_UNSUPPORTED', r.stderr);
 });
