@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, newId, silentLogger } from '@didcomm-ts/core';
 import { NodeWsTransport } from '@didcomm-ts/core/node';
+import postgres from 'postgres';
 import { startMediator } from '../dist/index.js';
 
 export const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -80,4 +81,20 @@ export async function mediatedClient(mediatorDid, resolver, clientOptions = {}) 
 
 export function basic(from, to, content) {
   return { id: newId(), type: BASIC, from, to: Array.isArray(to) ? to : [to], created_time: Math.floor(Date.now() / 1000), body: { content } };
+}
+
+/** The PostgreSQL the tests use (TEST_DATABASE_URL, else the local `test` database). */
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Is a PostgreSQL server answering at PG_URL? (Tests that need one skip, saying so, when not.) */
+export async function pgReachable() {
+  const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
+  try {
+    await sql`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 }).catch(() => undefined);
+  }
 }

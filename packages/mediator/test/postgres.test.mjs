@@ -7,24 +7,10 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
 import { listAccounts, PostgresStore } from '../dist/index.js';
-import { basic, mediatedClient, testMediator } from './helpers.mjs';
-
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function reachable() {
-  const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-  try {
-    await sql`SELECT 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-  }
-}
+import { basic, mediatedClient, PG_URL, pgReachable, testMediator } from './helpers.mjs';
 
 test('two instances on one PostgreSQL: forward to A, live delivery from B', async (t) => {
-  if (!(await reachable())) {
+  if (!(await pgReachable())) {
     t.skip(`PostgreSQL not reachable at ${PG_URL}`);
     return;
   }

@@ -11,9 +11,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { PostgresStore, SqliteStore } from '../dist/index.js';
-import { tempDir } from './helpers.mjs';
+import { PG_URL, pgReachable, tempDir } from './helpers.mjs';
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const AGGREGATE = 'COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest';
 const asStatus = (r) => ({
   messageCount: Number(r.n),
@@ -82,18 +81,6 @@ async function exercise(store, recount) {
   await agrees(store, recount, [a, b]);
   assert.equal(await store.revoke(a), true);
   await agrees(store, recount, [a, b]);
-}
-
-async function pgReachable() {
-  const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
-  try {
-    await sql`SELECT 1`;
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => undefined);
-  }
 }
 
 for (const writerThread of [false, true]) {
