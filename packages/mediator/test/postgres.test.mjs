@@ -4,7 +4,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
 import { listAccounts, PostgresStore } from '../dist/index.js';
 import { basic, mediatedClient, PG_URL, pgReachable, testMediator } from './helpers.mjs';
