@@ -1,6 +1,9 @@
 // A secrets store kept in one file, encrypted at rest: scrypt(passphrase) -> AES-256-GCM,
 // the header authenticated as AAD. Every write goes to a temporary file that is fsynced and
 // then renamed over the old one, so a crash leaves either the old file or the new, never half.
+// Several processes may share the file (a CLI profile used from two terminals): each write
+// holds a lock file, re-reads what the others wrote and applies its change on top, so no
+// process's secret is lost to another's write; a lookup that misses re-reads a changed file.
 // Node-only (node:fs): exported from `@didcomm-ts/core/node`, not from the main entry.
 import { open, readFile, rename, unlink, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -11,12 +14,15 @@ import { decode, encode, fromUtf8, utf8 } from '../util/base64url.js';
 import { toHex } from '../util/bytes.js';
 import { isObject, parseJson } from '../util/json.js';
 import type { Secret, SecretsResolver } from './types.js';
+import { withFileLock } from './file-lock.js';
 
 export interface FileSecretsStoreOptions {
   /** Create the file when it does not exist (default true). */
   create?: boolean;
   /** scrypt cost for files this store writes (default N = 2^17, r = 8, p = 1). */
   scrypt?: Partial<ScryptParams>;
+  /** How long a write waits for another process's lock on the file (default 10 000 ms). */
+  lockTimeoutMs?: number;
 }
 
 const FORMAT = 'didcomm-ts/secrets';
@@ -44,6 +50,10 @@ export class FileSecretsStore implements SecretsResolver {
   #header: Header;
   #key: Uint8Array;
   #writes: Promise<void> = Promise.resolve();
+  /** The file as this store last read or wrote it (to notice other processes' writes). */
+  #seen: FileVersion | undefined;
+  #lastMissCheck = 0;
+  #lock: { timeoutMs?: number } = {};
 
   private constructor(path: string, header: Header, key: Uint8Array, secrets: Secret[]) {
     this.path = path;
@@ -66,8 +76,15 @@ export class FileSecretsStore implements SecretsResolver {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT' && options.create !== false) {
         const { header, key } = await newKey(passphrase, options.scrypt);
         const store = new FileSecretsStore(path, header, key, []);
-        await store.#persist();
-        return store;
+        store.#lock = { timeoutMs: options.lockTimeoutMs };
+        // Another process may create it meanwhile: then that file is the one to open.
+        const created = await withFileLock(path, async () => {
+          if ((await versionOf(path)) !== undefined) return false;
+          await store.#persist();
+          return true;
+        }, store.#lock);
+        return created ? store : FileSecretsStore.open(path, passphrase, { ...options, create: false });
+
       }
       throw storeError(`cannot read ${path}`, e);
     }
@@ -79,16 +96,65 @@ export class FileSecretsStore implements SecretsResolver {
     } catch (e) {
       throw storeError('wrong passphrase, or the secrets file is corrupted', e);
     }
-    return new FileSecretsStore(path, header, key, parseSecrets(plain));
+    const store = new FileSecretsStore(path, header, key, parseSecrets(plain));
+    store.#lock = { timeoutMs: options.lockTimeoutMs };
+    store.#seen = await versionOf(path);
+    return store;
   }
 
   /** The same frozen object on every call, so per-Secret key caches (secretToPrivateKey) hit. */
   async getSecret(kid: string): Promise<Secret | null> {
+    const s = this.#secrets.get(kid);
+    if (s) return s;
+    await this.#refreshOnMiss();
     return this.#secrets.get(kid) ?? null;
   }
 
   async findSecrets(kids: string[]): Promise<string[]> {
+    if (!kids.some((k) => this.#secrets.has(k))) await this.#refreshOnMiss();
     return kids.filter((k) => this.#secrets.has(k));
+  }
+
+  /** At most once a second: if another process wrote the file, read it again. */
+  async #refreshOnMiss(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastMissCheck < 1000) return;
+    this.#lastMissCheck = now;
+    const run = () => this.#refresh().catch(() => {});
+    const p = this.#writes.then(run, run);
+    this.#writes = p;
+    await p;
+  }
+
+  /**
+   * Read the file again if it changed since this store last saw it. Secrets that did not
+   * change keep their (frozen, shared) objects, so per-Secret key caches still hit.
+   */
+  async #refresh(): Promise<void> {
+    const now = await versionOf(this.path);
+    if (now === undefined || now === this.#seen) return;
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      throw storeError(`cannot read ${this.path}`, e);
+    }
+    const { header, iv, ct, tag } = parseFile(text);
+    if (header.salt !== this.#header.salt) throw storeError('another process changed the passphrase of this secrets file; open it again');
+    let plain: Uint8Array;
+    try {
+      plain = await backend.decrypt('A256GCM', this.#key, iv, ct, tag, aadOf(header));
+    } catch (e) {
+      throw storeError('the secrets file changed and could not be decrypted', e);
+    }
+    const next = new Map<string, Secret>();
+    for (const s of parseSecrets(plain)) {
+      const old = this.#secrets.get(s.id);
+      next.set(s.id, old && JSON.stringify(old) === JSON.stringify(s) ? old : frozenCopy(s));
+    }
+    this.#secrets = next;
+    this.#header = header;
+    this.#seen = now;
   }
 
   list(): Secret[] {
@@ -121,21 +187,24 @@ export class FileSecretsStore implements SecretsResolver {
     });
   }
 
-  // Writes run one at a time and in order; the in-memory view changes only once the
-  // file holding it is on disk, so a failed write leaves both as they were.
+  // Writes run one at a time and in order, each holding the file's lock and applied on top of
+  // what other processes wrote; the in-memory view changes only once the file holding it is on
+  // disk, so a failed write leaves both as they were.
   #mutate(change: () => void): Promise<void> {
-    const run = async () => {
-      const saved = { secrets: new Map(this.#secrets), header: this.#header, key: this.#key };
-      change();
-      try {
-        await this.#persist();
-      } catch (e) {
-        this.#secrets = saved.secrets;
-        this.#header = saved.header;
-        this.#key = saved.key;
-        throw e;
-      }
-    };
+    const run = () =>
+      withFileLock(this.path, async () => {
+        await this.#refresh();
+        const saved = { secrets: new Map(this.#secrets), header: this.#header, key: this.#key };
+        change();
+        try {
+          await this.#persist();
+        } catch (e) {
+          this.#secrets = saved.secrets;
+          this.#header = saved.header;
+          this.#key = saved.key;
+          throw e;
+        }
+      }, this.#lock);
     const p = this.#writes.then(run, run);
     this.#writes = p.catch(() => {});
     return p;
@@ -147,6 +216,19 @@ export class FileSecretsStore implements SecretsResolver {
     const { ciphertext, tag } = await backend.encrypt('A256GCM', this.#key, iv, plain, aadOf(this.#header));
     const file = JSON.stringify({ ...this.#header, iv: encode(iv), ct: encode(ciphertext), tag: encode(tag) });
     await writeAtomic(this.path, file);
+    this.#seen = await versionOf(this.path);
+  }
+}
+
+/** A file's identity and version as the file system tells them (inode, size, mtime), or undefined if absent. */
+type FileVersion = string;
+async function versionOf(path: string): Promise<FileVersion | undefined> {
+  try {
+    const st = await stat(path, { bigint: true });
+    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw storeError(`cannot read ${path}`, e);
   }
 }
 

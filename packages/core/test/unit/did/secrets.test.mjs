@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, readdirSync, statSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadVector } from '../../helpers.mjs';
@@ -138,4 +139,61 @@ test('the main entry points of did/ and secrets/ never load node: modules (brows
   visit(join(dist, 'secrets/index.js'));
   assert.ok(![...seen].some((f) => f.includes('file-store') || f.includes('passphrase')));
   assert.ok(seen.size > 10);
+});
+
+test('file store shared by processes: concurrent writers keep every secret; a miss reads the others\' writes', async () => {
+  const dir = tmp();
+  const path = join(dir, 's.json');
+  try {
+    const a = await FileSecretsStore.open(path, 'pw', FAST);
+    const b = await FileSecretsStore.open(path, 'pw', FAST);
+    const s1 = secretFromKeyPair('did:example:a#1', await generateKeyPair('X25519'));
+    const s2 = secretFromKeyPair('did:example:b#1', await generateKeyPair('X25519'));
+    // Two stores, each with its own view of the file (as two processes have).
+    await Promise.all([a.add(s1), b.add(s2)]);
+    assert.deepEqual((await FileSecretsStore.open(path, 'pw')).list().map((s) => s.id).sort(), [s1.id, s2.id]);
+    assert.ok(await a.getSecret(s2.id), 'a lookup that misses re-reads the file');
+    assert.deepEqual(await b.findSecrets([s1.id]), [s1.id]);
+    // Real processes: two children add 12 secrets each, at once.
+    const child = (tag) =>
+      new Promise((resolve, reject) => {
+        const script = `const { FileSecretsStore } = await import(process.argv[1]); const { generateKeyPair, secretFromKeyPair } = await import(process.argv[2]);
+          const s = await FileSecretsStore.open(process.argv[3], 'pw', { scrypt: { N: 4096 } });
+          for (let i = 0; i < 12; i++) await s.add(secretFromKeyPair('did:example:${tag}#' + i, await generateKeyPair('X25519')));`;
+        const p = spawn(process.execPath, ['--input-type=module', '-e', script, new URL('../../../dist/node.js', import.meta.url).href, new URL('../../../dist/secrets/index.js', import.meta.url).href, path], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let err = '';
+        p.stderr.on('data', (d) => (err += d));
+        p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(err))));
+      });
+    await Promise.all([child('p'), child('q')]);
+    const ids = (await FileSecretsStore.open(path, 'pw')).list().map((s) => s.id);
+    assert.equal(ids.length, 2 + 24, `kept: ${ids.length}`);
+    assert.deepEqual(readdirSync(dir).sort(), ['s.json'], 'no lock or temporary file left behind');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('file store lock: a dead owner\'s lock is taken over; a live one times out with ERR_STORE; another process\'s passphrase change is reported', async () => {
+  const dir = tmp();
+  const path = join(dir, 's.json');
+  try {
+    const store = await FileSecretsStore.open(path, 'pw', { ...FAST, lockTimeoutMs: 300 });
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: Number(dead), at: Date.now() }));
+    await store.add(secretFromKeyPair('did:example:a#1', await generateKeyPair('X25519')));
+    assert.deepEqual(readdirSync(dir).sort(), ['s.json']);
+    writeFileSync(`${path}.lock`, JSON.stringify({ pid: process.pid, at: Date.now() }));
+    const t0 = Date.now();
+    await assert.rejects(store.add(secretFromKeyPair('did:example:a#2', await generateKeyPair('X25519'))), (e) => e.code === 'ERR_STORE' && /locked/.test(e.message));
+    assert.ok(Date.now() - t0 < 3000);
+    assert.deepEqual(store.list().map((s) => s.id), ['did:example:a#1'], 'nothing changed');
+    rmSync(`${path}.lock`);
+    const other = await FileSecretsStore.open(path, 'pw', FAST);
+    await other.changePassphrase('pw2');
+    await assert.rejects(store.add(secretFromKeyPair('did:example:a#3', await generateKeyPair('X25519'))), (e) => e.code === 'ERR_STORE' && /passphrase/.test(e.message));
+    assert.equal((await FileSecretsStore.open(path, 'pw2')).list().length, 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
