@@ -1,10 +1,12 @@
 // A profile is a folder: profile.json (DIDs, the one in use, the mediator: nothing secret),
 // secrets.json (the keys, encrypted with the passphrase) and inbox.jsonl (received messages).
-// Reading who we are needs no passphrase; anything that touches a key does.
-import { appendFile, mkdir, readFile, stat } from 'node:fs/promises';
+// Reading who we are needs no passphrase; anything that touches a key does. Several processes
+// may use one profile (an `inbox --live` and a `send` in two terminals): every change is made
+// under the file's lock to what is on disk then, and the inbox keeps each message once.
+import { appendFile, mkdir, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ErrorCodes, isDIDCommError, type Curve, type Secret } from '@didcomm-ts/core';
-import { FileSecretsStore, writeAtomic } from '@didcomm-ts/core/node';
+import { FileSecretsStore, withFileLock, writeAtomic } from '@didcomm-ts/core/node';
 import { UserError } from '../ui/errors.js';
 import { canPrompt, promptHidden } from '../ui/prompt.js';
 import { profileDir } from './location.js';
@@ -68,6 +70,7 @@ export class Profile {
   readonly dir: string;
   #data: ProfileFile;
   #secrets: FileSecretsStore | undefined;
+  #inboxIndex: { keys: Set<string>; bytes: number } | undefined;
 
   private constructor(dir: string, data: ProfileFile) {
     this.dir = dir;
@@ -165,26 +168,37 @@ export class Profile {
   async addDid(record: DidRecord, secrets: Secret[], makeCurrent: boolean): Promise<void> {
     const store = await this.secrets({ create: true });
     await store.add(...secrets);
-    this.#data.dids = [...this.#data.dids.filter((d) => d.did !== record.did), record];
-    // An account DID at a mediator is for talking to the mediator, not for others to write to.
-    if (makeCurrent || (!this.#data.current && record.role !== 'mediation')) this.#data.current = record.did;
-    await this.save();
+    await this.#update((d) => {
+      d.dids = [...d.dids.filter((x) => x.did !== record.did), record];
+      // An account DID at a mediator is for talking to the mediator, not for others to write to.
+      if (makeCurrent || (!d.current && record.role !== 'mediation')) d.current = record.did;
+    });
   }
 
   async use(did: string): Promise<void> {
     if (!this.has(did)) throw new UserError(`${did} is not a DID of the profile ${this.dir}`, 'run `didcomm whoami` to list them');
-    this.#data.current = did;
-    await this.save();
+    await this.#update((d) => {
+      d.current = did;
+    });
   }
 
   async setMediator(m: MediatorRecord): Promise<void> {
-    this.#data.mediator = m;
-    await this.save();
+    await this.#update((d) => {
+      d.mediator = m;
+    });
   }
 
-  async save(): Promise<void> {
+  /** Apply `change` to profile.json as it is on disk now, holding its lock, and keep the result. */
+  async #update(change: (d: ProfileFile) => void): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await writeAtomic(join(this.dir, 'profile.json'), `${JSON.stringify(this.#data, null, 2)}\n`);
+    const path = join(this.dir, 'profile.json');
+    await withFileLock(path, async () => {
+      const fresh = await Profile.open(this.dir);
+      const d = fresh.#data;
+      change(d);
+      await writeAtomic(path, `${JSON.stringify(d, null, 2)}\n`);
+      this.#data = d;
+    });
   }
 
   get inboxShown(): number {
@@ -192,16 +206,63 @@ export class Profile {
   }
 
   async setInboxShown(n: number): Promise<void> {
-    // Another process may have moved it on meanwhile: re-read, never go back.
-    const fresh = await Profile.open(this.dir);
-    this.#data = { ...fresh.#data, inbox_shown: Math.max(n, fresh.#data.inbox_shown ?? 0) };
-    await this.save();
+    // Another process may have moved it on meanwhile: never go back.
+    await this.#update((d) => {
+      d.inbox_shown = Math.max(n, d.inbox_shown ?? 0);
+    });
   }
 
-  async appendInbox(entries: InboxEntry[]): Promise<void> {
-    if (entries.length === 0) return;
+  /**
+   * Append the entries the inbox does not hold yet (same sender and id), holding the inbox's
+   * lock, so two processes receiving the same redelivered message keep it once; -> those appended.
+   */
+  async appendInbox(entries: InboxEntry[]): Promise<InboxEntry[]> {
+    if (entries.length === 0) return [];
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
-    await appendFile(this.inboxPath, entries.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 });
+    return withFileLock(this.inboxPath, async () => {
+      const held = await this.#inboxKeys();
+      const fresh = entries.filter((e) => !held.has(inboxKey(e)) && held.add(inboxKey(e)));
+      if (fresh.length > 0) {
+        const text = fresh.map((e) => `${JSON.stringify(e)}\n`).join('');
+        await appendFile(this.inboxPath, text, { mode: 0o600 });
+        this.#inboxIndex!.bytes += Buffer.byteLength(text);
+      }
+      return fresh;
+    });
+  }
+
+  /** The keys of the inbox's entries, read incrementally: only what was appended since last time. */
+  async #inboxKeys(): Promise<Set<string>> {
+    let size = 0;
+    try {
+      size = (await stat(this.inboxPath)).size;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    const idx = this.#inboxIndex;
+    if (!idx || size < idx.bytes) {
+      // First time, or the file was replaced: read it all.
+      this.#inboxIndex = { keys: new Set((await this.readInbox()).map(inboxKey)), bytes: size };
+      return this.#inboxIndex.keys;
+    }
+    if (size > idx.bytes) {
+      const fh = await open(this.inboxPath, 'r');
+      try {
+        const buf = Buffer.alloc(size - idx.bytes);
+        await fh.read(buf, 0, buf.length, idx.bytes);
+        for (const line of buf.toString('utf8').split('\n')) {
+          try {
+            if (line.trim()) idx.keys.add(inboxKey(JSON.parse(line) as InboxEntry));
+          } catch {
+            /* a line cut short by a crash: not an entry */
+          }
+        }
+      } finally {
+        await fh.close();
+      }
+      idx.bytes = size;
+    }
+    return idx.keys;
   }
 
   async readInbox(): Promise<InboxEntry[]> {
@@ -226,6 +287,9 @@ export class Profile {
     return out;
   }
 }
+
+/** What makes two inbox entries the same message. */
+export const inboxKey = (e: Pick<InboxEntry, 'from' | 'id'>): string => `${e.from ?? ''} ${e.id}`;
 
 async function fileExists(p: string): Promise<boolean> {
   try {

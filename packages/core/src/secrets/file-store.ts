@@ -50,8 +50,12 @@ export class FileSecretsStore implements SecretsResolver {
   #header: Header;
   #key: Uint8Array;
   #writes: Promise<void> = Promise.resolve();
-  /** The file as this store last read or wrote it (to notice other processes' writes). */
-  #seen: FileVersion | undefined;
+  /**
+   * The file's text as this store last read or wrote it, to notice other processes' writes.
+   * Compared by content: inode, size and mtime can all repeat (a freed inode reused, two
+   * writes within one clock tick), and a missed change would lose a secret.
+   */
+  #seen: string | undefined;
   #lastMissCheck = 0;
   #lock: { timeoutMs?: number } = {};
 
@@ -79,7 +83,7 @@ export class FileSecretsStore implements SecretsResolver {
         store.#lock = { timeoutMs: options.lockTimeoutMs };
         // Another process may create it meanwhile: then that file is the one to open.
         const created = await withFileLock(path, async () => {
-          if ((await versionOf(path)) !== undefined) return false;
+          if (await fileExists(path)) return false;
           await store.#persist();
           return true;
         }, store.#lock);
@@ -98,7 +102,7 @@ export class FileSecretsStore implements SecretsResolver {
     }
     const store = new FileSecretsStore(path, header, key, parseSecrets(plain));
     store.#lock = { timeoutMs: options.lockTimeoutMs };
-    store.#seen = await versionOf(path);
+    store.#seen = text;
     return store;
   }
 
@@ -131,14 +135,16 @@ export class FileSecretsStore implements SecretsResolver {
    * change keep their (frozen, shared) objects, so per-Secret key caches still hit.
    */
   async #refresh(): Promise<void> {
-    const now = await versionOf(this.path);
-    if (now === undefined || now === this.#seen) return;
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (e) {
+      // Gone: what this store holds is written back by the next change.
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw storeError(`cannot read ${this.path}`, e);
     }
+    if (text === this.#seen) return;
+    if (text.length > MAX_FILE_BYTES) throw storeError(`${this.path} is larger than ${MAX_FILE_BYTES} bytes`);
     const { header, iv, ct, tag } = parseFile(text);
     if (header.salt !== this.#header.salt) throw storeError('another process changed the passphrase of this secrets file; open it again');
     let plain: Uint8Array;
@@ -154,7 +160,7 @@ export class FileSecretsStore implements SecretsResolver {
     }
     this.#secrets = next;
     this.#header = header;
-    this.#seen = now;
+    this.#seen = text;
   }
 
   list(): Secret[] {
@@ -216,18 +222,16 @@ export class FileSecretsStore implements SecretsResolver {
     const { ciphertext, tag } = await backend.encrypt('A256GCM', this.#key, iv, plain, aadOf(this.#header));
     const file = JSON.stringify({ ...this.#header, iv: encode(iv), ct: encode(ciphertext), tag: encode(tag) });
     await writeAtomic(this.path, file);
-    this.#seen = await versionOf(this.path);
+    this.#seen = file;
   }
 }
 
-/** A file's identity and version as the file system tells them (inode, size, mtime), or undefined if absent. */
-type FileVersion = string;
-async function versionOf(path: string): Promise<FileVersion | undefined> {
+async function fileExists(path: string): Promise<boolean> {
   try {
-    const st = await stat(path, { bigint: true });
-    return `${st.ino}:${st.size}:${st.mtimeNs}`;
+    await stat(path);
+    return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw storeError(`cannot read ${path}`, e);
   }
 }
