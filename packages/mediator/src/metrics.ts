@@ -1,5 +1,5 @@
 // Prometheus text exposition for the few numbers an operator watches: messages in, queued,
-// delivered, refused, bytes, forward latency; gauges are read at scrape time.
+// delivered, refused, bytes, forward and live-delivery latency; gauges are read at scrape time.
 
 type Labels = Record<string, string>;
 const key = (name: string, labels: Labels = {}) => {
@@ -16,6 +16,7 @@ const HELP: Record<string, [string, string]> = {
   didcomm_mediator_messages_expired_total: ['counter', 'Messages deleted by retention'],
   didcomm_mediator_refused_total: ['counter', 'Requests or messages refused, by reason'],
   didcomm_mediator_forward_seconds: ['histogram', 'Time from a forward arriving to its durable write'],
+  didcomm_mediator_live_delivery_seconds: ['histogram', 'Time from a message being queued to its live delivery being sent'],
   didcomm_mediator_queue_messages: ['gauge', 'Messages waiting in all queues'],
   didcomm_mediator_queue_bytes: ['gauge', 'Bytes waiting in all queues'],
   didcomm_mediator_accounts: ['gauge', 'DIDs granted mediation'],
@@ -25,9 +26,11 @@ const HELP: Record<string, [string, string]> = {
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
+type Histogram = 'didcomm_mediator_forward_seconds' | 'didcomm_mediator_live_delivery_seconds';
+
 export class Metrics {
   readonly #counters = new Map<string, { name: string; value: number }>();
-  readonly #hist = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
+  readonly #hists = new Map<string, { buckets: number[]; sum: number; count: number }>();
 
   inc(name: string, labels?: Labels, by = 1): void {
     const k = key(name, labels);
@@ -36,12 +39,18 @@ export class Metrics {
     else this.#counters.set(k, { name, value: by });
   }
 
-  observeForward(seconds: number): void {
-    this.#hist.count++;
-    this.#hist.sum += seconds;
+  observe(name: Histogram, seconds: number): void {
+    let h = this.#hists.get(name);
+    if (!h) this.#hists.set(name, (h = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
+    h.count++;
+    h.sum += seconds;
     BUCKETS.forEach((b, i) => {
-      if (seconds <= b) this.#hist.buckets[i]++;
+      if (seconds <= b) h.buckets[i]++;
     });
+  }
+
+  observeForward(seconds: number): void {
+    this.observe('didcomm_mediator_forward_seconds', seconds);
   }
 
   get(name: string, labels?: Labels): number {
@@ -59,9 +68,10 @@ export class Metrics {
     }
     for (const [name, [type, help]] of Object.entries(HELP)) {
       if (type === 'histogram') {
+        const h = this.#hists.get(name) ?? { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 };
         lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
-        BUCKETS.forEach((b, i) => lines.push(`${name}_bucket{le="${b}"} ${this.#hist.buckets[i]}`));
-        lines.push(`${name}_bucket{le="+Inf"} ${this.#hist.count}`, `${name}_sum ${this.#hist.sum}`, `${name}_count ${this.#hist.count}`);
+        BUCKETS.forEach((b, i) => lines.push(`${name}_bucket{le="${b}"} ${h.buckets[i]}`));
+        lines.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum}`, `${name}_count ${h.count}`);
         continue;
       }
       const samples = type === 'gauge' ? (name in gauges ? [`${name} ${gauges[name]}`] : []) : byName.get(name) ?? [`${name} 0`];

@@ -66,6 +66,8 @@ test('Alice to offline Bob, polled with 4.0 then 3.0, then live over WebSocket',
     const metrics = await (await fetch(`${m.url}metrics`)).text();
     assert.match(metrics, /didcomm_mediator_messages_in_total\{kind="forward"\} 4/);
     assert.match(metrics, /didcomm_mediator_messages_delivered_total\{mode="live"\} 1/);
+    assert.match(metrics, /didcomm_mediator_live_delivery_seconds_count 1\n/);
+    assert.match(metrics, /didcomm_mediator_forward_seconds_count 4\n/);
   } finally {
     await alice.agent.stop();
     await bob.agent.stop();

@@ -119,5 +119,8 @@ export async function deliverLive(m: MediatorContext, account: string, ids: stri
       );
       m.metrics.inc('didcomm_mediator_messages_delivered_total', { mode: 'live' }, atts.length);
     }
+    // receivedAt is when it was queued (epoch ms: comparable across instances, give or take their clocks).
+    const now = Date.now();
+    for (const q of queued.slice(i, i + m.limits.maxDeliveryMessages)) m.metrics.observe('didcomm_mediator_live_delivery_seconds', Math.max(0, now - q.receivedAt) / 1000);
   }
 }
