@@ -10,6 +10,12 @@ export interface WsServerOptions {
   maxBytes?: number;
   /** Messages per second per connection before frames are dropped (default 200). */
   messagesPerSecond?: number;
+  /**
+   * Ping every connection this often (default 30 000 ms; 0 = never); one that has not answered
+   * the previous ping is closed, so a peer that vanished (a phone off the network, a NAT that
+   * forgot the flow) stops holding a live-mode session. Browsers and ws answer pings by themselves.
+   */
+  pingIntervalMs?: number;
   onConnection?: (session: Session) => void;
   onError?: (code: string) => void;
 }
@@ -30,7 +36,25 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', onUpgrade);
+  const answered = new WeakMap<WebSocket, boolean>();
+  const pingEvery = o.pingIntervalMs ?? 30_000;
+  const heartbeat =
+    pingEvery > 0
+      ? setInterval(() => {
+          for (const c of wss.clients) {
+            if (answered.get(c) === false) {
+              c.terminate();
+              continue;
+            }
+            answered.set(c, false);
+            c.ping();
+          }
+        }, pingEvery)
+      : undefined;
+  heartbeat?.unref();
   wss.on('connection', (ws: WebSocket) => {
+    answered.set(ws, true);
+    ws.on('pong', () => answered.set(ws, true));
     const session: Session = {
       id: `ws:${++counter}`,
       kind: 'ws',
@@ -66,6 +90,7 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
     close: () =>
       new Promise<void>((resolve) => {
         server.off('upgrade', onUpgrade);
+        clearInterval(heartbeat);
         for (const c of wss.clients) c.close(1001, 'server shutting down');
         wss.close(() => resolve());
       }),
