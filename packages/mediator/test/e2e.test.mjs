@@ -178,13 +178,14 @@ test('live acknowledgements are gathered: a burst takes fewer messages-received 
   try {
     const erinDeliveries = [];
     const frankDeliveries = [];
-    await erin.client.live(true, { ackDelayMs: 200, onDelivery: (msgs) => erinDeliveries.push(msgs.length) });
+    await erin.client.live(true, { ackDelayMs: 1000, onDelivery: (msgs) => erinDeliveries.push(msgs.length) });
     await frank.client.live(true, { ackDelayMs: 0, onDelivery: (msgs) => frankDeliveries.push(msgs.length) });
     const n = 12;
     for (let i = 0; i < n; i++) {
       await alice.agent.send(basic(alice.did, erin.did, `e${i}`));
       await alice.agent.send(basic(alice.did, frank.did, `f${i}`));
-      await new Promise((r) => setTimeout(r, 15));
+      // Apart enough that most go out as deliveries of their own.
+      await new Promise((r) => setTimeout(r, 30));
     }
     await erin.waitFor(n, 5000);
     await frank.waitFor(n, 5000);
