@@ -253,8 +253,9 @@ export async function setLiveDelivery(agent: Agent, mediatorDid: string, on: boo
   const t = PICKUP[o.version ?? 4];
   const { onDelivery, ack, ackDelayMs, ...rest } = o;
   handleLiveDeliveries(agent, { onDelivery, ack, ackDelayMs });
-  // What was delivered live so far is acknowledged before live mode changes.
-  await flushAcknowledgements(agent, mediatorDid);
+  // What was delivered live so far is acknowledged before live mode changes. Should that fail,
+  // the mediator still holds those messages and delivers them again: no reason to fail here.
+  await flushAcknowledgements(agent, mediatorDid).catch((e) => agent.logger.warn('acknowledging live deliveries failed; the mediator will deliver them again', { error: e instanceof Error ? e.message : String(e) }));
   let trusted = trustedMediators.get(agent);
   if (!trusted) trustedMediators.set(agent, (trusted = new Set()));
   trusted.add(mediatorDid);
