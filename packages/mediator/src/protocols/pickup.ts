@@ -109,7 +109,8 @@ export async function deliverLive(m: MediatorContext, account: string, ids: stri
   const fetched = missing.length > 0 ? new Map((await m.store.fetchByIds(account, missing)).map((q) => [q.id, q])) : undefined;
   const queued = ids.map((id) => known.get(id) ?? fetched?.get(id)).filter((q): q is QueuedMessage => q !== undefined);
   if (queued.length === 0) return;
-  for (let i = 0; i < queued.length; i += m.limits.maxDeliveryMessages) {
+  // As many deliveries as the count and byte limits need (attachments() always takes one).
+  for (let i = 0; i < queued.length; ) {
     const atts = attachments(m, queued.slice(i, i + m.limits.maxDeliveryMessages));
     for (const e of entries) {
       const t = PICKUP[e.version];
@@ -121,6 +122,7 @@ export async function deliverLive(m: MediatorContext, account: string, ids: stri
     }
     // receivedAt is when it was queued (epoch ms: comparable across instances, give or take their clocks).
     const now = Date.now();
-    for (const q of queued.slice(i, i + m.limits.maxDeliveryMessages)) m.metrics.observe('didcomm_mediator_live_delivery_seconds', Math.max(0, now - q.receivedAt) / 1000);
+    for (const q of queued.slice(i, i + atts.length)) m.metrics.observe('didcomm_mediator_live_delivery_seconds', Math.max(0, now - q.receivedAt) / 1000);
+    i += atts.length;
   }
 }
