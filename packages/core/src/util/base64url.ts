@@ -50,8 +50,7 @@ export function decode(text: string, what = 'value', allowPadding = true): Uint8
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   }
   const len = s.length;
-  const problem = base64urlProblem(s);
-  if (problem) throw new DIDCommError(ErrorCodes.MALFORMED, `${what} is not valid base64url (${problem})`);
+  if (base64urlProblem(s)) throw invalidBase64url(s, what);
   const out = new Uint8Array(Math.floor((len * 3) / 4));
   let o = 0;
   let i = 0;

@@ -4,6 +4,7 @@
 // and so is whoever chose the DID.
 import { DIDCommError, ErrorCodes } from '../../errors.js';
 import { fromUtf8 } from '../../util/base64url.js';
+import { concat } from '../../util/bytes.js';
 import { parseJsonObject } from '../../util/json.js';
 import type { DIDDocument } from '../types.js';
 import { malformedDid } from './common.js';
@@ -136,11 +137,5 @@ async function readCapped(res: Response, maxBytes: number, did: string, timeoutR
     if (e instanceof DIDCommError) throw e;
     throw failed(did, timeoutReason() ?? 'reading the response failed', e);
   }
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.byteLength;
-  }
-  return out;
+  return concat(...chunks);
 }

@@ -187,7 +187,7 @@ function queueAck(agent: Agent, mediator: string, type: string, from: string | u
     byKey.set(key, (p = entry));
   }
   p.ids.push(...ids);
-  if (p.ids.length >= MAX_ACK_BATCH) return p.flush();
+  if (p.ids.length >= MAX_ACK_BATCH || delayMs <= 0) return p.flush();
   const entry = p;
   entry.timer ??= setTimeout(() => {
     entry.flush().catch((e) => agent.logger.warn('acknowledging live deliveries failed; the mediator will deliver them again', { error: e instanceof Error ? e.message : String(e) }));
@@ -234,10 +234,7 @@ export function handleLiveDeliveries(agent: Agent, o: LiveDeliveryOptions = {}):
       const session = (ctx.state as { session?: Session }).session;
       const type = PICKUP[pickupVersionOf(message.type) ?? version].messagesReceived;
       const from = (ctx.state as { ourDid?: string }).ourDid;
-      const ids = messages.map((m) => m.id);
-      const delay = opts.ackDelayMs ?? 20;
-      if (delay > 0) return queueAck(agent, mediator, type, from, session, ids, delay);
-      await agent.send(build(agent, mediator, type, { message_id_list: ids }, { from }, false), session?.open ? { session } : {});
+      return queueAck(agent, mediator, type, from, session, messages.map((m) => m.id), opts.ackDelayMs ?? 20);
     }, { roles: ['recipient'] });
     // A status that nobody waits for (e.g. after a live acknowledgement) needs no answer.
     agent.on(t.status, () => undefined, { roles: ['recipient'] });
