@@ -208,7 +208,7 @@ export class Mediator implements TransportHost {
       throw e;
     }
     this.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'forward' });
-    this.metrics.observeForward((performance.now() - started) / 1000);
+    this.metrics.observe('didcomm_mediator_forward_seconds', (performance.now() - started) / 1000);
   }
 
   /** Delete messages older than the retention period. */

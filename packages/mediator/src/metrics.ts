@@ -49,9 +49,6 @@ export class Metrics {
     });
   }
 
-  observeForward(seconds: number): void {
-    this.observe('didcomm_mediator_forward_seconds', seconds);
-  }
 
   get(name: string, labels?: Labels): number {
     return this.#counters.get(key(name, labels))?.value ?? 0;
