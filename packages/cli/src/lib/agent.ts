@@ -2,7 +2,7 @@
 // protocols, and every message it receives kept in the profile's inbox.
 import { Agent, createResolver, HttpTransport, registerStandardProtocols, type InboundContext } from '@didcomm-ts/core';
 import { NodeWsTransport } from '@didcomm-ts/core/node';
-import { inboxKey, type InboxEntry, type Profile } from '../profile/profile.js';
+import type { InboxEntry, Profile } from '../profile/profile.js';
 import { Mailbox } from './mailbox.js';
 
 // Protocol traffic is not mail: these never reach the inbox.
@@ -40,7 +40,7 @@ export async function openAgent(profile: Profile, o: OpenAgentOptions): Promise<
   agent.router.fallback(() => undefined);
 
   const onInbox = new Set<(entry: InboxEntry) => void>();
-  const seen = new Set((await profile.readInbox()).map(inboxKey));
+  await profile.loadInbox();
   agent.router.use(async (ctx: InboundContext, next) => {
     if (!INTERNAL.test(ctx.message.type)) {
       const entry: InboxEntry = {
@@ -53,13 +53,9 @@ export async function openAgent(profile: Profile, o: OpenAgentOptions): Promise<
         received_at: new Date().toISOString(),
         authenticated: ctx.metadata.authenticated,
       };
-      const key = inboxKey(entry);
-      // Stored before the mediator is told we have it (at-least-once); a redelivery is dropped,
-      // here and (under the inbox's lock) when another process of this profile stored it first.
-      if (!seen.has(key)) {
-        seen.add(key);
-        for (const stored of await profile.appendInbox([entry])) for (const fn of onInbox) fn(stored);
-      }
+      // Stored before the mediator is told we have it (at-least-once); appendInbox drops a
+      // redelivery, whichever process of this profile stored the message first.
+      for (const stored of await profile.appendInbox([entry])) for (const fn of onInbox) fn(stored);
     }
     await next();
   });

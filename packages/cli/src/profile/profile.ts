@@ -231,6 +231,15 @@ export class Profile {
     });
   }
 
+  /**
+   * Read the inbox's index now (appendInbox keeps it up to date after that), so a profile whose
+   * inbox cannot be read fails at start, not at the first message.
+   */
+  async loadInbox(): Promise<void> {
+    if (!(await fileExists(this.inboxPath))) return;
+    await withFileLock(this.inboxPath, async () => void (await this.#inboxKeys()));
+  }
+
   /** The keys of the inbox's entries, read incrementally: only what was appended since last time. */
   async #inboxKeys(): Promise<Set<string>> {
     let size = 0;
@@ -250,13 +259,7 @@ export class Profile {
       try {
         const buf = Buffer.alloc(size - idx.bytes);
         await fh.read(buf, 0, buf.length, idx.bytes);
-        for (const line of buf.toString('utf8').split('\n')) {
-          try {
-            if (line.trim()) idx.keys.add(inboxKey(JSON.parse(line) as InboxEntry));
-          } catch {
-            /* a line cut short by a crash: not an entry */
-          }
-        }
+        for (const e of parseInboxLines(buf.toString('utf8'))) idx.keys.add(inboxKey(e));
       } finally {
         await fh.close();
       }
@@ -275,17 +278,22 @@ export class Profile {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw e;
     }
-    const out: InboxEntry[] = [];
-    for (const line of text.split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        out.push(JSON.parse(line) as InboxEntry);
-      } catch {
-        // A line cut short by a crash mid-append: the rest of the inbox is still good.
-      }
-    }
-    return out;
+    return parseInboxLines(text);
   }
+}
+
+/** The entries of inbox.jsonl text (or of a part of it that ends at a line end). */
+function parseInboxLines(text: string): InboxEntry[] {
+  const out: InboxEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as InboxEntry);
+    } catch {
+      // A line cut short by a crash mid-append: the rest of the inbox is still good.
+    }
+  }
+  return out;
 }
 
 /** What makes two inbox entries the same message. */
