@@ -1,13 +1,11 @@
-// Shared test helpers: paths to ../shared vectors and loaders.
-import { readFileSync, existsSync } from 'node:fs';
+// Shared test helpers: the vectors kept in the repository (vectors/upstream, sources in
+// vectors/upstream/SOURCES.md) and loaders. Nothing here reads outside the repository.
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The shared folder beside the repository (CI lays it at ../shared). */
-export const SHARED = [resolve(here, '../../../../shared'), resolve(here, '../../../shared')].find((p) => existsSync(join(p, 'spec'))) ??
-  (() => { throw new Error('../shared/spec not found beside the repository'); })();
-export const VECTORS = join(SHARED, 'spec', 'vectors');
+export const VECTORS = join(here, 'vectors', 'upstream');
 export const loadVector = (rel) => JSON.parse(readFileSync(join(VECTORS, rel), 'utf8'));
 
 /** A resolver over fixed documents (the vectors' DID docs). */
