@@ -75,6 +75,11 @@ export function createRequestHandler(o: HttpOptions) {
     } catch (e) {
       exchange.close();
       if (e instanceof MediatorError) return refuse(res, e.status, e.code, e.message);
+      // Refused, and answered in DIDComm too (a replay from an authenticated sender gets a problem report).
+      if (e instanceof DIDCommError && exchange.hasReply()) {
+        metrics.inc('didcomm_mediator_refused_total', { reason: e.code });
+        return exchange.respond(res, statusFor(e));
+      }
       if (e instanceof DIDCommError) return refuse(res, statusFor(e), e.code, e.message);
       o.logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
       return refuse(res, 500, 'internal_error', 'internal error');

@@ -14,10 +14,20 @@ export class LiveSessions {
 
   set(account: string, entry: LiveEntry, on: boolean): void {
     const m = this.#byAccount.get(account) ?? new Map<string, LiveEntry>();
-    if (on) m.set(entry.session.id, entry);
-    else m.delete(entry.session.id);
+    if (on) {
+      if (!m.has(entry.session.id)) entry.session.onClose?.(() => this.#drop(account, entry.session.id));
+      m.set(entry.session.id, entry);
+    } else m.delete(entry.session.id);
     if (m.size > 0) this.#byAccount.set(account, m);
     else this.#byAccount.delete(account);
+  }
+
+  /** A closed connection leaves at once, whether or not its account gets another message. */
+  #drop(account: string, sessionId: string): void {
+    const m = this.#byAccount.get(account);
+    if (!m) return;
+    m.delete(sessionId);
+    if (m.size === 0) this.#byAccount.delete(account);
   }
 
   isLive(account: string, session: Session | undefined): boolean {

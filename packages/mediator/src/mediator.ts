@@ -47,6 +47,10 @@ export interface MediatorLimits {
   maxDeliveryMessages?: number;
   /** Most bytes of messages in one delivery (default 4 MiB; one message is always allowed). */
   maxDeliveryBytes?: number;
+  /** Refuse messages created longer ago than this, or this far ahead (default 600 s). */
+  maxMessageAgeSeconds?: number;
+  /** Message ids remembered per authenticated sender against replays (default 1000). */
+  replayIdsPerSender?: number;
 }
 
 export interface MediatorOptions {
@@ -94,14 +98,16 @@ export class Mediator implements TransportHost {
     const resolver = o.resolver ?? createResolver();
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
-    this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 } });
+    this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 },
+      replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
+    });
     this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes } });
     const access = o.access ?? 'open';
     this.ctx = {
       did: o.identity.did,
       store: o.store,
       agent: this.agent,
-      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 4 * 1024 * 1024, ...o.limits },
+      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 4 * 1024 * 1024, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, ...o.limits },
       live: this.live,
       logger: o.logger,
       metrics: this.metrics,

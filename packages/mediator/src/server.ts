@@ -106,7 +106,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       metrics,
       access: c.access,
       unwrapper,
-      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds },
+      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender },
     });
     const m = mediator;
     const invitation = createInvitation({

@@ -16,7 +16,7 @@ import type { SecretsResolver } from '../secrets/types.js';
 import { TransportError, type OutboundTransport, type Session, type TransportHost } from '../transport/types.js';
 import { silentLogger, type Logger } from './logger.js';
 import { parseJsonObject } from '../util/json.js';
-import { SeenIds } from './seen-ids.js';
+import { SeenIds, type SeenIdsOptions } from './seen-ids.js';
 
 export const EMPTY_TYPE = EMPTY;
 
@@ -32,6 +32,14 @@ export interface AgentOptions {
   /** Delivery attempts per service and the first backoff delay (doubled each time). */
   retry?: { attempts?: number; baseDelayMs?: number };
   requestTimeoutMs?: number;
+  /**
+   * Replay protection: ids remembered per authenticated sender and in all, and the oldest
+   * `created_time` accepted (a message created longer ago, or that far in the future, is
+   * refused with ERR_EXPIRED; messages without created_time are judged by their id alone).
+   */
+  replay?: SeenIdsOptions & { maxMessageAgeSeconds?: number };
+  /** Open return-routed channels remembered, by peer DID (default 10 000; the least recently used go first). */
+  maxReturnRoutes?: number;
 }
 
 export interface SendOptions {
@@ -44,6 +52,11 @@ export interface SendOptions {
   session?: Session;
   /** Use only this service of the recipient. */
   serviceId?: string;
+  /**
+   * Look for an open channel the recipient return-routed earlier (default true). Replies to a
+   * sender that is only claimed never do: that channel belongs to whoever really holds the DID.
+   */
+  useReturnRoutes?: boolean;
 }
 
 export interface SendResult {
@@ -85,7 +98,9 @@ export class Agent implements TransportHost {
   readonly #dids: string[];
   readonly #transports: OutboundTransport[];
   readonly #policy: UnpackPolicy;
-  readonly #seen = new SeenIds();
+  readonly #seen: SeenIds;
+  readonly #maxAgeSeconds: number | undefined;
+  readonly #maxReturnRoutes: number;
   readonly #returnRoutes = new Map<string, ReturnRoute[]>();
   readonly #pending = new Map<string, Pending>();
   readonly #retry: { attempts: number; baseDelayMs: number };
@@ -105,6 +120,9 @@ export class Agent implements TransportHost {
     this.#policy = o.unpackPolicy ?? {};
     this.#retry = { attempts: o.retry?.attempts ?? 3, baseDelayMs: o.retry?.baseDelayMs ?? 200 };
     this.#requestTimeoutMs = o.requestTimeoutMs ?? 15_000;
+    this.#seen = new SeenIds(o.replay);
+    this.#maxAgeSeconds = o.replay?.maxMessageAgeSeconds;
+    this.#maxReturnRoutes = o.maxReturnRoutes ?? 10_000;
     this.router.fallback((ctx) => this.#unsupported(ctx));
   }
 
@@ -143,11 +161,16 @@ export class Agent implements TransportHost {
     if (senderDid && this.rotations.has(senderDid)) {
       throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `${senderDid} rotated to ${this.rotations.get(senderDid)}; messages from the prior DID are ignored`);
     }
-    if (!this.#seen.add(senderDid ?? 'anonymous', message.id)) {
-      throw new DIDCommError(ErrorCodes.DUPLICATE, `message ${message.id} was already received`);
+    this.#checkAge(message);
+    // Ids are remembered under the sender only when the message proves it; a claimed `from`
+    // must not let a stranger fill (and so flush) a real sender's replay memory.
+    if (!this.#seen.add(metadata.authenticated ? senderDid : undefined, message.id)) {
+      await this.#refuseReplay(message, metadata, senderDid, session);
     }
     if (metadata.fromPrior?.sub !== undefined && metadata.authenticated && senderDid === metadata.fromPrior.sub) {
       this.rotations.set(metadata.fromPrior.iss, metadata.fromPrior.sub);
+      // Any authenticated peer can rotate as often as it likes: remember the latest 10 000.
+      if (this.rotations.size > 10_000) this.rotations.delete(this.rotations.keys().next().value!);
       this.logger.info('peer rotated its DID', { from: metadata.fromPrior.iss, to: metadata.fromPrior.sub });
     }
     const fp = this.#fromPrior;
@@ -178,6 +201,28 @@ export class Agent implements TransportHost {
     return { message, metadata };
   }
 
+  #checkAge(message: Message): void {
+    const max = this.#maxAgeSeconds;
+    if (max === undefined || message.created_time === undefined) return;
+    const now = Date.now() / 1000;
+    if (message.created_time < now - max) throw new DIDCommError(ErrorCodes.EXPIRED, `message ${message.id} was created more than ${max} s ago`);
+    if (message.created_time > now + max) throw new DIDCommError(ErrorCodes.EXPIRED, `message ${message.id} was created more than ${max} s in the future`);
+  }
+
+  /**
+   * A replayed id is refused (ERR_DUPLICATE, which transports report as such); an authenticated
+   * sender that asked for a return route also gets a problem report on that route, as
+   * DIDComm clients expect an answer in DIDComm.
+   */
+  async #refuseReplay(message: Message, metadata: UnpackMetadata, senderDid: string | undefined, session: Session | undefined): Promise<never> {
+    const error = new DIDCommError(ErrorCodes.DUPLICATE, `message ${message.id} was already received`);
+    if (metadata.authenticated && senderDid && session?.open && (message.return_route === 'all' || message.return_route === 'thread')) {
+      const ctx = this.#context(message, metadata, senderDid, session);
+      await this.#problem(ctx, { code: ProblemCodes.BAD_MESSAGE + '.duplicate', comment: 'Message {1} was already received', args: [message.id] });
+    }
+    throw error;
+  }
+
   #context(message: Message, metadata: UnpackMetadata, senderDid: string | undefined, session?: Session): InboundContext {
     const ourDid = metadata.decryptedWithKid ? parseDidUrl(metadata.decryptedWithKid).did : this.did;
     const returnRouted = session && (message.return_route === 'all' || message.return_route === 'thread');
@@ -197,7 +242,11 @@ export class Agent implements TransportHost {
           created_time: Math.floor(Date.now() / 1000),
           ...reply,
         } as Message;
-        await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined });
+        if (metadata.authenticated) return void (await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined }));
+        // The sender is only claimed: answer on the requesting connection when it asked for a
+        // return route, else as the handler chose (its endpoint), never over a channel that the
+        // claimed DID opened for itself.
+        await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined, useReturnRoutes: false });
       },
     };
   }
@@ -217,9 +266,27 @@ export class Agent implements TransportHost {
 
   async #problem(ctx: InboundContext, body: ProblemReportBody): Promise<void> {
     if (!ctx.message.from) return;
-    await ctx
-      .reply({ type: PROBLEM_REPORT, pthid: ctx.message.thid ?? ctx.message.id, ack: [ctx.message.id], body: { ...body } })
-      .catch((err) => this.logger.warn('could not send problem report', { id: ctx.message.id, error: err instanceof Error ? err.message : String(err) }));
+    await this.#autoReply(ctx, { type: PROBLEM_REPORT, pthid: ctx.message.thid ?? ctx.message.id, ack: [ctx.message.id], body: { ...body } }, 'problem report');
+  }
+
+  /**
+   * Problem reports and acks are sent by the agent itself, unasked by any handler. To a proven
+   * sender they go like any reply. To a sender that is only claimed they go back over the
+   * requesting connection and nowhere else, and anoncrypted: otherwise anyone could make us
+   * write, authenticated as us and with a thread and text of their choosing, to a DID's own
+   * connection or endpoint (or hand them such a message to pass on).
+   */
+  async #autoReply(ctx: InboundContext, reply: Omit<Message, 'id'>, what: string): Promise<void> {
+    const session = (ctx.state as { session?: Session }).session;
+    const warn = (err: unknown) => this.logger.warn(`could not send ${what}`, { id: ctx.message.id, error: err instanceof Error ? err.message : String(err) });
+    if (ctx.metadata.authenticated) return ctx.reply(reply).catch(warn);
+    if (!session?.open) {
+      this.logger.debug(`${what} to an unproven sender dropped: no connection to answer on`, { id: ctx.message.id });
+      return;
+    }
+    const senderDid = parseDidUrl(ctx.message.from!).did;
+    const full = { id: newId(), thid: ctx.message.thid ?? ctx.message.id, to: [senderDid], created_time: Math.floor(Date.now() / 1000), ...reply } as Message;
+    await this.send(full, { anonymous: true, session, useReturnRoutes: false }).catch(warn);
   }
 
   async #unsupported(ctx: InboundContext): Promise<void> {
@@ -238,13 +305,30 @@ export class Agent implements TransportHost {
     if (!asks || !ctx.message.from || (ctx.message.type === EMPTY_TYPE && ctx.message.ack)) return;
     if (ctx.message.type === FORWARD_TYPE || ctx.state.silenced === true) return;
     const ids = asks.map((a) => (a === '' ? ctx.message.id : a));
-    await ctx.reply({ type: EMPTY_TYPE, ack: ids, body: {} }).catch((e) => this.logger.warn('could not send ack', { error: String(e) }));
+    await this.#autoReply(ctx, { type: EMPTY_TYPE, ack: ids, body: {} }, 'ack');
   }
 
   #addReturnRoute(did: string, rr: ReturnRoute) {
     const list = (this.#returnRoutes.get(did) ?? []).filter((r) => r.session.open && r.session.id !== rr.session.id);
     list.push(rr);
+    // Most recently used last; past the bound the least recently used peer is forgotten.
+    this.#returnRoutes.delete(did);
     this.#returnRoutes.set(did, list);
+    while (this.#returnRoutes.size > this.#maxReturnRoutes) this.#returnRoutes.delete(this.#returnRoutes.keys().next().value!);
+    // Forget the channel when it closes, not when the peer next writes (which may be never):
+    // an HTTP exchange holds its reply text.
+    rr.session.onClose?.(() => {
+      const now = this.#returnRoutes.get(did);
+      if (!now) return;
+      const rest = now.filter((r) => r !== rr);
+      if (rest.length > 0) this.#returnRoutes.set(did, rest);
+      else this.#returnRoutes.delete(did);
+    });
+  }
+
+  /** Peers with a remembered return-routed channel (for tests and metrics). */
+  get returnRouteCount(): number {
+    return this.#returnRoutes.size;
   }
 
   /** An open return-routed channel to `did` that may carry `message`, if any. */
@@ -290,7 +374,7 @@ export class Agent implements TransportHost {
 
   async #sendTo(message: Message, to: string, o: SendOptions): Promise<SendResult> {
     const from = o.anonymous || message.from === undefined ? undefined : message.from;
-    const channel = o.session?.open ? o.session : this.#returnRouteFor(to, message);
+    const channel = o.session?.open ? o.session : o.useReturnRoutes === false ? undefined : this.#returnRouteFor(to, message);
     if (channel) {
       const { packed } = await packEncrypted(message, { to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: false, resolver: this.resolver, secrets: this.secrets });
       await channel.send(packed);

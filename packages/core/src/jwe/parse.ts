@@ -80,8 +80,13 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
   const sharedNames = isObject(v.unprotected) ? Object.keys(v.unprotected) : [];
   const clash = (names: string[]) => names.find((n) => n !== 'kid' && Object.prototype.hasOwnProperty.call(header, n));
   if (clash(sharedNames) !== undefined) throw malformed(`JWE header parameter ${clash(sharedNames)} appears in both the protected and unprotected headers`);
+  // A kid listed twice would make the recipient try its key once per copy: one message could
+  // cost a hundred key agreements. No honest sender repeats a recipient.
+  const kids = new Set<string>();
   const recipients = recipientsIn.map((r, i) => {
     if (!isObject(r) || !isObject(r.header) || typeof r.header.kid !== 'string') throw malformed(`JWE recipient ${i} has no header.kid`);
+    if (kids.has(r.header.kid)) throw malformed(`JWE recipient ${i} repeats the kid of an earlier recipient`);
+    kids.add(r.header.kid);
     const names = Object.keys(r.header);
     const dup = clash(names) ?? names.find((n) => sharedNames.includes(n));
     if (dup !== undefined) throw malformed(`JWE recipient ${i} header repeats the parameter ${dup}`);

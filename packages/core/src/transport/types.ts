@@ -26,6 +26,8 @@ export interface Session {
   /** True while the channel can still carry a message. */
   readonly open: boolean;
   send(packed: string): Promise<void>;
+  /** Call `listener` once when the channel closes (at once if it is closed), so holders can let go of it. */
+  onClose?(listener: () => void): void;
 }
 
 /** Where transports hand what they receive. */

@@ -65,9 +65,16 @@ let counter = 0;
  * The session of one HTTP exchange: it carries at most one return-routed reply, and only while
  * the request is being handled. `respond` closes it and answers 200 with the reply, or 202.
  */
-export function httpReplySession(): { session: Session; close(): void; respond(res: ServerResponse): void } {
+export function httpReplySession(): { session: Session; close(): void; respond(res: ServerResponse, status?: number): void; hasReply(): boolean } {
   let reply: string | undefined;
   let open = true;
+  let listeners: Array<() => void> = [];
+  const closeNow = () => {
+    open = false;
+    const l = listeners;
+    listeners = [];
+    for (const f of l) f();
+  };
   const session: Session = {
     id: `http:${++counter}`,
     kind: 'http',
@@ -77,18 +84,26 @@ export function httpReplySession(): { session: Session; close(): void; respond(r
     send: async (packed) => {
       if (!open || reply !== undefined) throw new Error('this HTTP exchange already carries its one reply');
       reply = packed;
+      // The one reply is taken: whoever remembered this channel can let go of it now.
+      closeNow();
+    },
+    onClose: (listener) => {
+      if (open && reply === undefined) listeners.push(listener);
+      else listener();
     },
   };
   return {
     session,
-    close: () => {
-      open = false;
+    close: closeNow,
+    /** Answer 200 with the reply (`status` instead, e.g. for a refusal that carries a problem report), or 202. */
+    respond: (res, status) => {
+      closeNow();
+      const body = reply;
+      reply = undefined;
+      if (body !== undefined) res.writeHead(status ?? 200, { 'content-type': mediaTypeOf(body), 'content-length': Buffer.byteLength(body) }).end(body);
+      else res.writeHead(status ?? 202, { 'content-length': '0' }).end();
     },
-    respond: (res) => {
-      open = false;
-      if (reply !== undefined) res.writeHead(200, { 'content-type': mediaTypeOf(reply), 'content-length': Buffer.byteLength(reply) }).end(reply);
-      else res.writeHead(202, { 'content-length': '0' }).end();
-    },
+    hasReply: () => reply !== undefined,
   };
 }
 
@@ -121,6 +136,8 @@ export function createHttpHandler(host: TransportHost, o: HttpHandlerOptions = {
       await host.receive(body, exchange.session);
     } catch (e) {
       exchange.close();
+      // A refusal that the agent answered in DIDComm (a problem report on the return route).
+      if (e instanceof DIDCommError && exchange.hasReply()) return exchange.respond(res, statusFor(e));
       const code = e instanceof DIDCommError ? e.code : 'internal_error';
       return refuse(res, statusFor(e), code, e instanceof DIDCommError ? e.message : 'internal error');
     }

@@ -8,8 +8,31 @@ export interface WsServerOptions {
   path?: string;
   /** Largest frame accepted (default 1 MiB); a larger one closes the connection (1009). */
   maxBytes?: number;
-  /** Messages per second per connection before frames are dropped (default 200). */
+  /** Messages per second per connection before frames are dropped (default 200; unused with `admitFrame`). */
   messagesPerSecond?: number;
+  /**
+   * Decides per frame whether it is handled (e.g. a rate limit per client address, which
+   * replaces the per-connection one). A dropped frame is reported as `rate_limited`; a
+   * connection whose frames keep being dropped for 3 s in a row is closed (1008).
+   */
+  admitFrame?: (req: IncomingMessage) => boolean;
+  /**
+   * Frames handled at once per connection (default 32). Past it the socket is not read, so a
+   * peer that sends faster than we answer is slowed down by TCP instead of queued in memory.
+   */
+  maxInFlight?: number;
+  /**
+   * Bytes queued to a peer that does not read (default 16 MiB). Past it we stop reading from
+   * the peer; a peer that has not drained below it within `drainTimeoutMs` (default 5000), or
+   * that would be sent twice as much, is dropped (`slow_consumer`).
+   */
+  maxBufferedBytes?: number;
+  drainTimeoutMs?: number;
+  /**
+   * Close (1008) a connection whose session was not marked `authenticated()` within this many
+   * ms (default 0: never), so sockets that never prove who they are do not stay open.
+   */
+  authTimeoutMs?: number;
   /**
    * Ping every connection this often (default 30 000 ms; 0 = never); one that has not answered
    * the previous ping is closed, so a peer that vanished (a phone off the network, a NAT that
@@ -52,10 +75,49 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
         }, pingEvery)
       : undefined;
   heartbeat?.unref();
-  wss.on('connection', (ws: WebSocket) => {
+  const maxInFlight = Math.max(1, o.maxInFlight ?? 32);
+  const maxBuffered = o.maxBufferedBytes ?? 16 * 1024 * 1024;
+  const drainMs = o.drainTimeoutMs ?? 5000;
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
     answered.set(ws, true);
     ws.on('pong', () => answered.set(ws, true));
-    const session: Session = {
+    // A close frame is a request; a peer that ignores it is cut off a second later, not after ws's 30 s.
+    const closeSoon = (code: number, reason: string) => {
+      ws.close(code, reason);
+      const t = setTimeout(() => ws.terminate(), 1000);
+      t.unref();
+      ws.once('close', () => clearTimeout(t));
+    };
+
+    // Outbound: while more than maxBuffered bytes wait for the peer we read nothing from it;
+    // it gets drainMs to catch up before it is dropped.
+    let draining: ReturnType<typeof setInterval> | undefined;
+    const stopDraining = () => {
+      clearInterval(draining);
+      draining = undefined;
+    };
+    const slowConsumer = () => {
+      stopDraining();
+      if (ws.readyState === WebSocket.CLOSED) return;
+      o.onError?.('slow_consumer');
+      // It does not read, so a close frame would wait behind what it has not read: cut it off.
+      ws.terminate();
+    };
+    const overBuffer = () => {
+      if (draining) return;
+      const deadline = Date.now() + drainMs;
+      draining = setInterval(() => {
+        if (ws.readyState !== WebSocket.OPEN) stopDraining();
+        else if (ws.bufferedAmount <= maxBuffered) {
+          stopDraining();
+          flow();
+        } else if (Date.now() >= deadline) slowConsumer();
+      }, 50);
+      flow();
+    };
+
+    let authTimer: ReturnType<typeof setTimeout> | undefined;
+    const session: Session & { authenticated(): void } = {
       id: `ws:${++counter}`,
       kind: 'ws',
       get open() {
@@ -64,25 +126,99 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
       send: (packed) =>
         new Promise<void>((resolve, reject) => {
           if (ws.readyState !== WebSocket.OPEN) return reject(new Error('socket closed'));
+          const before = ws.bufferedAmount;
+          if (before > maxBuffered) {
+            // One large message to a peer that reads is fine; piling onto one that does not is not.
+            if (before + packed.length > 2 * maxBuffered) {
+              slowConsumer();
+              return reject(new Error('the peer does not read what it is sent'));
+            }
+            overBuffer();
+          }
           ws.send(packed, (err) => (err ? reject(err) : resolve()));
+          if (ws.bufferedAmount > maxBuffered) overBuffer();
         }),
+      onClose: (listener) => {
+        if (ws.readyState === WebSocket.CLOSED) listener();
+        else ws.once('close', listener);
+      },
+      /** The peer proved who it is: the authentication deadline no longer applies. */
+      authenticated: () => {
+        clearTimeout(authTimer);
+        authTimer = undefined;
+      },
     };
-    o.onConnection?.(session);
+    if (o.authTimeoutMs && o.authTimeoutMs > 0) {
+      authTimer = setTimeout(() => {
+        authTimer = undefined;
+        o.onError?.('auth_timeout');
+        closeSoon(1008, 'no authenticated request in time');
+      }, o.authTimeoutMs);
+    }
+
+    // Inbound: at most maxInFlight frames handled at once. ws goes on parsing what it had
+    // already read after pause(), so those frames wait here (a socket's read, no more).
+    const waiting: string[] = [];
+    let inFlight = 0;
+    const handle = (text: string) => {
+      inFlight++;
+      host
+        .receive(text, session)
+        .catch((e) => o.onError?.(e?.code ?? 'internal_error'))
+        .finally(() => {
+          inFlight--;
+          flow();
+        });
+    };
+    function flow() {
+      while (waiting.length > 0 && inFlight < maxInFlight && !draining && ws.readyState === WebSocket.OPEN) handle(waiting.shift()!);
+      const hold = inFlight >= maxInFlight || draining !== undefined || waiting.length > 0;
+      if (hold && !ws.isPaused) ws.pause();
+      else if (!hold && ws.isPaused) ws.resume();
+    }
+
+    // Rate: admitFrame decides, else `rate` frames a second on this connection. Frames over it
+    // are dropped; a peer whose frames keep being dropped for 3 s is closed.
     let windowStart = Date.now();
     let inWindow = 0;
+    const admit =
+      o.admitFrame !== undefined
+        ? () => o.admitFrame!(req)
+        : () => {
+            const now = Date.now();
+            if (now - windowStart >= 1000) {
+              windowStart = now;
+              inWindow = 0;
+            }
+            return ++inWindow <= rate;
+          };
+    let streakStart = 0;
+    let lastDrop = -Infinity;
     ws.on('message', (data, isBinary) => {
-      const now = Date.now();
-      if (now - windowStart >= 1000) {
-        windowStart = now;
-        inWindow = 0;
-      }
-      if (++inWindow > rate) {
+      if (!admit()) {
+        const now = Date.now();
+        if (now - lastDrop > 1000) streakStart = now;
+        lastDrop = now;
         o.onError?.('rate_limited');
+        if (now - streakStart >= 3000 && ws.readyState === WebSocket.OPEN) {
+          o.onError?.('rate_limited_closed');
+          closeSoon(1008, 'rate limited');
+        }
         return;
       }
       const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      host.receive(text, session).catch((e) => o.onError?.(e?.code ?? 'internal_error'));
+      if (inFlight < maxInFlight && !draining && waiting.length === 0) handle(text);
+      else {
+        waiting.push(text);
+        flow();
+      }
     });
+    ws.on('close', () => {
+      stopDraining();
+      clearTimeout(authTimer);
+      waiting.length = 0;
+    });
+    o.onConnection?.(session);
     ws.on('error', () => o.onError?.('socket_error'));
   });
   return {
