@@ -1,5 +1,5 @@
 // didcomm pack: a plaintext message in, a packed envelope out (authcrypt, anoncrypt, signed).
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createResolver, newId, packEncrypted, packSigned, parseDidUrl, type Message, type SecretsResolver } from '@didcomm-ts/core';
 import { openProfile, printJson } from '../lib/context.js';
 import { examples } from '../lib/help.js';
@@ -15,21 +15,26 @@ interface PackOptions {
   sign?: boolean;
   anon?: boolean;
   protectSender?: boolean;
-  forward: boolean;
+  /** undefined unless --forward (or the old --no-forward) was given. */
+  forward?: boolean;
   json?: boolean;
 }
 
 export function packCommand(): Command {
   return examples(
     new Command('pack')
-      .description('pack a plaintext message (stdin or FILE) for a recipient and write the envelope to stdout')
+      .description(
+        "pack a plaintext message (stdin or FILE) for a recipient and write the envelope to stdout; the envelope is for the recipient itself (`didcomm unpack` with its profile opens it), --forward wraps it for the recipient's mediator instead",
+      )
       .argument('[file]', 'the message as JSON (default: stdin)')
       .option('--to <did>', 'recipient DID (encrypts: authcrypt from the DID in use, or anoncrypt with --anon)')
       .option('--from <did>', 'sender: one of the profile\'s DIDs or key ids (default: the DID in use)')
       .option('--sign', 'sign the message too (non-repudiation); without --to, sign only')
       .option('--anon', 'anoncrypt: the recipient learns nothing about the sender (unless --sign)')
       .option('--protect-sender', 'authcrypt inside anoncrypt, so mediators cannot see the sender')
-      .option('--no-forward', "do not wrap in forwards for the recipient's mediator")
+      .option('--forward', "wrap it in a forward for the recipient's mediator, ready to POST there (only that mediator can open the outer layer)")
+      // The default used to be to forward; the old opt-out is still accepted.
+      .addOption(new Option('--no-forward').hideHelp())
       .option('--json', 'print {"packed": <envelope>, "metadata": {...}}')
       .action(async (file: string | undefined, o: PackOptions, cmd: Command) => {
         if (o.to === undefined && !o.sign) throw usage('pack needs --to <did> to encrypt, or --sign to sign only', 'see `didcomm pack --help`');
@@ -60,7 +65,9 @@ export function packCommand(): Command {
           ...(o.anon ? {} : { from }),
           ...(o.sign ? { signBy: from } : {}),
           ...(o.protectSender ? { protectSender: true } : {}),
-          forward: o.forward,
+          // Not by default: what pack writes is read by `didcomm unpack` (the documented pipe),
+          // and a forward opens only at the mediator.
+          forward: o.forward === true,
           resolver,
           secrets,
         });
@@ -69,6 +76,8 @@ export function packCommand(): Command {
         return emit(packed, metadata, o.json);
       }),
     `echo '{"type":"https://didcomm.org/basicmessage/2.0/message","body":{"content":"hi"}}' | didcomm pack --to did:peer:2... > packed.json`,
+    'didcomm pack --to "$BOB" msg.json | didcomm --profile ./bob unpack',
+    `didcomm pack --to "$BOB" --forward msg.json | curl -H 'content-type: application/didcomm-encrypted+json' --data-binary @- "$MEDIATOR_URL"`,
     'didcomm pack --to did:key:z6Mk... --anon message.json',
     'didcomm pack --sign message.json   # signed only, not encrypted',
   );

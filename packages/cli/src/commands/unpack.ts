@@ -1,9 +1,10 @@
 // didcomm unpack: any envelope in, the plaintext message and how it was protected out.
 import { Command } from 'commander';
-import { createResolver, InMemorySecrets, unpack, type SecretsResolver, type UnpackMetadata } from '@didcomm-ts/core';
+import { createResolver, ErrorCodes, InMemorySecrets, isDIDCommError, unpack, type SecretsResolver, type UnpackMetadata } from '@didcomm-ts/core';
 import { openProfile, print, printJson } from '../lib/context.js';
 import { examples } from '../lib/help.js';
 import { parseJsonInput, readInput } from '../lib/input.js';
+import type { Profile } from '../profile/profile.js';
 import { UserError } from '../ui/errors.js';
 import { out, prettyJson } from '../ui/style.js';
 
@@ -24,12 +25,24 @@ export function unpackCommand(): Command {
         }
         const encrypted = 'ciphertext' in parsed;
         let secrets: SecretsResolver = new InMemorySecrets([]);
+        let profile: Profile | undefined;
         if (encrypted) {
-          const profile = await openProfile(cmd);
+          profile = await openProfile(cmd);
           if (!(await profile.exists())) throw new UserError(`the message is encrypted and the profile ${profile.dir} has no keys`, 'unpack it with the profile of its recipient (--profile DIR)');
           secrets = await profile.secrets();
         }
-        const { message, metadata } = await unpack(text, { resolver: createResolver(), secrets, checkExpiry: o.expiry });
+        const { message, metadata } = await unpack(text, { resolver: createResolver(), secrets, checkExpiry: o.expiry }).catch((e: unknown) => {
+          const mediator = profile && isDIDCommError(e, ErrorCodes.SECRET_NOT_FOUND) ? forwardFor(parsed, profile) : undefined;
+          if (mediator) {
+            throw new UserError(
+              `this is a forward for your mediator ${mediator}: only the mediator can open it`,
+              'pack it without --forward to unpack it here, or deliver it to the mediator (POST it there)',
+              undefined,
+              { cause: e },
+            );
+          }
+          throw e;
+        });
         if (o.messageOnly) return print(JSON.stringify(message));
         if (o.json) return printJson({ message, metadata: withoutRaw(metadata) });
         for (const line of describeMetadata(metadata, message.from)) print(line);
@@ -37,8 +50,24 @@ export function unpackCommand(): Command {
         print(prettyJson(message, out));
       }),
     'didcomm unpack < packed.json',
+    'didcomm pack --to "$BOB" msg.json | didcomm --profile ./bob unpack',
     'didcomm pack --to "$BOB" msg.json | didcomm --profile ./bob unpack --json | jq .metadata',
   );
+}
+
+/**
+ * The mediator of this profile when the JWE is addressed to it: a forward (`pack --forward`)
+ * whose outer layer only the mediator can decrypt. Undefined for anything else.
+ */
+function forwardFor(jwe: object, profile: Profile): string | undefined {
+  const recipients = (jwe as { recipients?: unknown }).recipients;
+  if (!Array.isArray(recipients)) return undefined;
+  const kids = recipients.map((r) => (r as { header?: { kid?: unknown } } | null)?.header?.kid).filter((k): k is string => typeof k === 'string');
+  const mediators = new Set<string>();
+  const m = profile.mediator;
+  if (m) for (const d of [m.did, m.routing_did]) mediators.add(d.split('#')[0]);
+  for (const d of profile.dids) if (d.mediator) mediators.add(d.mediator.split('#')[0]);
+  return kids.map((k) => k.split('#')[0]).find((did) => mediators.has(did));
 }
 
 const withoutRaw = (m: UnpackMetadata) => {
