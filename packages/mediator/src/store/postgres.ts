@@ -4,7 +4,7 @@
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import { didPart, newQueueId } from './ids.js';
-import { QueueFullError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
+import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
 
 export interface PostgresStoreOptions {
   /** Schema holding the tables (default "didcomm_mediator"); created when missing. */
@@ -47,7 +47,7 @@ export class PostgresStore implements MediatorStore {
         await tx.unsafe(`SELECT pg_advisory_xact_lock(hashtext('${schema}.migrate'))`);
         await tx.unsafe(`
           CREATE TABLE IF NOT EXISTS ${schema}.accounts (did TEXT PRIMARY KEY, granted_at BIGINT NOT NULL, queued INTEGER NOT NULL DEFAULT 0);
-          CREATE TABLE IF NOT EXISTS ${schema}.recipients (recipient_did TEXT PRIMARY KEY, account TEXT NOT NULL, added_at BIGINT NOT NULL);
+          CREATE TABLE IF NOT EXISTS ${schema}.recipients (recipient_did TEXT PRIMARY KEY, account TEXT NOT NULL, added_at BIGINT NOT NULL, did TEXT NOT NULL);
           CREATE INDEX IF NOT EXISTS recipients_account ON ${schema}.recipients(account);
           CREATE TABLE IF NOT EXISTS ${schema}.queue (
             seq BIGSERIAL PRIMARY KEY,
@@ -75,6 +75,19 @@ export class PostgresStore implements MediatorStore {
               queued_bytes = (SELECT COALESCE(SUM(size), 0) FROM ${schema}.queue q WHERE q.account = a.did);
           `);
         }
+        // Each recipient row names its bare DID, the unit of ownership. Earlier versions let
+        // another account register a key id of a DID someone else held: those registrations
+        // go, keeping the bare DID's registrant, else the first to register any of its DID URLs.
+        const [hasDid] = await tx`SELECT 1 FROM information_schema.columns WHERE table_schema = ${schema} AND table_name = 'recipients' AND column_name = 'did'`;
+        if (!hasDid) {
+          await tx.unsafe(`
+            ALTER TABLE ${schema}.recipients ADD COLUMN did TEXT NOT NULL DEFAULT '';
+            UPDATE ${schema}.recipients SET did = substring(recipient_did from '^[^#?/]*');
+            DELETE FROM ${schema}.recipients r WHERE r.account <> (
+              SELECT o.account FROM ${schema}.recipients o WHERE o.did = r.did ORDER BY o.recipient_did = o.did DESC, o.added_at, o.recipient_did LIMIT 1);
+          `);
+        }
+        await tx.unsafe(`CREATE INDEX IF NOT EXISTS recipients_did ON ${schema}.recipients(did)`);
       });
       const store = new PostgresStore(sql, schema);
       const { unlisten } = await sql.listen(store.#channel, (payload) => store.#onNotify(payload));
@@ -148,21 +161,43 @@ export class PostgresStore implements MediatorStore {
     return rows.map((r) => ({ did: r.did as string, rule: r.rule as AccessRule }));
   }
 
-  async updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>): Promise<UpdateResult[]> {
+  async updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>, maxRecipients = Infinity): Promise<UpdateResult[]> {
     return this.#sql.begin(async (tx) => {
+      // Instances update concurrently: the account's row lock keeps its count exact, and a lock
+      // per bare DID (taken in one order, so two updates never wait on each other in a cycle)
+      // keeps a DID and its key ids with one account.
+      await tx`SELECT 1 FROM accounts WHERE did = ${account} FOR UPDATE`;
+      const dids = [...new Set(updates.map((u) => didPart(u.recipientDid)))];
+      await tx`SELECT pg_advisory_xact_lock(hashtext(${`${this.schema}.did`}), h) FROM (SELECT DISTINCT hashtext(d) AS h FROM unnest(${dids}::text[]) AS d ORDER BY h) s`;
+      const [c] = await tx`SELECT COUNT(*) AS n FROM recipients WHERE account = ${account}`;
+      const before = Number(c.n);
+      let count = before;
       const out: UpdateResult[] = [];
       for (const { recipientDid, action } of updates) {
         if (action === 'add') {
-          const ins = await tx`INSERT INTO recipients (recipient_did, account, added_at) VALUES (${recipientDid}, ${account}, ${Date.now()}) ON CONFLICT (recipient_did) DO NOTHING`;
-          if (ins.count === 1) {
-            out.push('success');
+          const did = didPart(recipientDid);
+          const [owner] = await tx`SELECT account FROM recipients WHERE recipient_did = ${recipientDid}`;
+          if (owner?.account === account) {
+            out.push('no_change');
             continue;
           }
-          const [owner] = await tx`SELECT account FROM recipients WHERE recipient_did = ${recipientDid}`;
-          out.push(owner?.account === account ? 'no_change' : 'client_error');
+          const [other] = await tx`SELECT 1 FROM recipients WHERE did = ${did} AND account <> ${account} LIMIT 1`;
+          if (other) {
+            // Only the DID itself may take it back from whoever registered it or its key ids:
+            // its authcrypt proved it holds the DID's keys.
+            if (did !== didPart(account)) {
+              out.push('client_error');
+              continue;
+            }
+            await tx`DELETE FROM recipients WHERE did = ${did} AND account <> ${account}`;
+          }
+          await tx`INSERT INTO recipients (recipient_did, account, added_at, did) VALUES (${recipientDid}, ${account}, ${Date.now()}, ${did})`;
+          count++;
+          out.push('success');
         } else {
           const del = await tx`DELETE FROM recipients WHERE recipient_did = ${recipientDid} AND account = ${account}`;
           if (del.count === 1) {
+            count--;
             out.push('success');
             continue;
           }
@@ -170,6 +205,8 @@ export class PostgresStore implements MediatorStore {
           out.push(owner ? 'client_error' : 'no_change');
         }
       }
+      // Thrown inside the transaction: nothing of this update stays.
+      if (count > maxRecipients && count > before) throw new RecipientLimitError(account, maxRecipients);
       return out;
     });
   }
@@ -179,28 +216,48 @@ export class PostgresStore implements MediatorStore {
     return { dids: rows.map((r) => r.recipient_did as string), total: Number(c.n) };
   }
   async findRecipient(recipientDid: string) {
-    const candidates = [...new Set([recipientDid, didPart(recipientDid)])];
-    const rows = await this.#t`SELECT recipient_did, account FROM recipients WHERE recipient_did IN ${this.#sql(candidates)}`;
-    for (const c of candidates) {
-      const r = rows.find((x) => x.recipient_did === c);
-      if (r) return { account: r.account as string, recipientDid: c };
-    }
-    return null;
+    const did = didPart(recipientDid);
+    const rows = await this.#t`SELECT recipient_did, account FROM recipients WHERE recipient_did IN ${this.#sql([...new Set([recipientDid, did])])}`;
+    const exact = rows.find((r) => r.recipient_did === recipientDid)?.account as string | undefined;
+    const bare = rows.find((r) => r.recipient_did === did)?.account as string | undefined;
+    // The registrant of the bare DID owns its key ids too (a database from before that rule
+    // may hold another account's key id of it: never routed to).
+    if (bare !== undefined) return { account: bare, recipientDid: exact === bare ? recipientDid : did };
+    return exact !== undefined ? { account: exact, recipientDid } : null;
   }
 
   async enqueue(item: EnqueueItem, maxQueue: number): Promise<string> {
-    const id = newQueueId();
+    return (await this.enqueueMany([item], maxQueue))[0];
+  }
+  async enqueueMany(items: EnqueueItem[], maxQueue: number): Promise<string[]> {
+    if (items.length === 0) return [];
     const receivedAt = Date.now();
-    const size = Buffer.byteLength(item.message);
+    const rows = items.map((it) => ({ id: newQueueId(), account: it.account, recipient_did: it.recipientDid, received_at: receivedAt, size: Buffer.byteLength(it.message), message: it.message }));
+    const per = new Map<string, { n: number; bytes: number; messages: QueuedMessage[] }>();
+    for (const r of rows) {
+      const c = per.get(r.account) ?? { n: 0, bytes: 0, messages: [] };
+      c.n++;
+      c.bytes += r.size;
+      c.messages.push({ id: r.id, recipientDid: r.recipient_did, receivedAt, message: r.message });
+      per.set(r.account, c);
+    }
     await this.#sql.begin(async (tx) => {
-      const bumped = await tx`UPDATE accounts SET queued = queued + 1, queued_bytes = queued_bytes + ${size} WHERE did = ${item.account} AND queued < ${maxQueue}`;
-      if (bumped.count === 0) throw new QueueFullError(item.account);
-      await tx`INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (${id}, ${item.account}, ${item.recipientDid}, ${receivedAt}, ${size}, ${item.message})`;
+      for (const [account, { n, bytes }] of per) {
+        const bumped = await tx`UPDATE accounts SET queued = queued + ${n}, queued_bytes = queued_bytes + ${bytes} WHERE did = ${account} AND queued + ${n} <= ${maxQueue}`;
+        if (bumped.count === 0) throw new QueueFullError(account);
+      }
+      await tx`INSERT INTO queue ${this.#sql(rows, 'id', 'account', 'recipient_did', 'received_at', 'size', 'message')}`;
     });
-    this.#emit(item.account, [id], [{ id, recipientDid: item.recipientDid, receivedAt, message: item.message }]);
-    // Other instances learn of it through NOTIFY; a lost notification only delays delivery to the next pickup.
-    this.#sql.notify(this.#channel, JSON.stringify({ o: this.#instance, a: item.account, i: [id] })).catch(() => undefined);
-    return id;
+    for (const [account, { messages }] of per) {
+      const ids = messages.map((m) => m.id);
+      this.#emit(account, ids, messages);
+      // Other instances learn of it through NOTIFY (payloads are limited to 8000 bytes, hence
+      // the chunks); a lost notification only delays delivery to the next pickup.
+      for (let i = 0; i < ids.length; i += 200) {
+        this.#sql.notify(this.#channel, JSON.stringify({ o: this.#instance, a: account, i: ids.slice(i, i + 200) })).catch(() => undefined);
+      }
+    }
+    return rows.map((r) => r.id);
   }
   async status(account: string, recipientDid?: string): Promise<QueueStatus> {
     // The whole queue: the account's counters, and MIN/MAX from the (account, received_at)

@@ -4,36 +4,37 @@
 // order and are committed in order; each answer goes back after its commit.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { groupWriter, type GroupRow } from './sqlite-enqueue.js';
 
 export interface WriterBatch {
   seq: number;
   now: number;
   /** account, recipient DID, message, queue id, max queue: five entries per item. */
   items: Array<string | number>;
+  /** Items per enqueueMany, in order: each group is stored all or none. */
+  groups: number[];
   /** Acknowledged messages leave the queue in the same transaction (one writer, one fsync). */
   acks: Array<{ account: string; ids: string[] }>;
 }
 /** Per item: 1 stored, 0 queue full; per ack how many went; or the error that rolled the batch back. */
-export type WriterReply = { seq: number; stored: Uint8Array; acked: number[] } | { seq: number; error: string };
+export type WriterReply = { seq: number; stored: Uint8Array; acked: number[] } | { seq: number; error: string; code?: string };
 
 const { path, synchronous } = workerData as { path: string; synchronous: 'FULL' | 'NORMAL' };
 const db = new Database(path);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('busy_timeout = 5000');
-const bumpQueued = db.prepare('UPDATE accounts SET queued = queued + 1, queued_bytes = queued_bytes + ? WHERE did = ? AND queued < ?');
-const insert = db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)');
+const writeGroup = groupWriter(db);
 const ackId = db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size');
 const dropQueued = db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?');
 const write = db.transaction((b: WriterBatch, stored: Uint8Array, acked: number[]) => {
   const it = b.items;
-  for (let i = 0, k = 0; i < it.length; i += 5, k++) {
-    const account = it[i] as string;
-    const message = it[i + 2] as string;
-    const size = Buffer.byteLength(message);
-    if (bumpQueued.run(size, account, it[i + 4]).changes === 0) continue;
-    insert.run(it[i + 3], account, it[i + 1], b.now, size, message);
-    stored[k] = 1;
+  let k = 0;
+  for (const n of b.groups) {
+    const first = k;
+    const rows: GroupRow[] = [];
+    for (; k < first + n; k++) rows.push({ account: it[5 * k] as string, recipientDid: it[5 * k + 1] as string, message: it[5 * k + 2] as string, id: it[5 * k + 3] as string });
+    if (writeGroup(rows, it[5 * first + 4] as number, b.now)) stored.fill(1, first, k);
   }
   for (const a of b.acks) {
     let n = 0;
@@ -63,7 +64,9 @@ parentPort!.on('message', (b: WriterBatch | 'close') => {
     write(b, stored, acked);
     reply = { seq: b.seq, stored, acked };
   } catch (e) {
-    reply = { seq: b.seq, error: e instanceof Error ? e.message : String(e) };
+    // The code (SQLITE_FULL, ...) tells the store which fault it was (faults.ts).
+    const code = (e as { code?: unknown } | null)?.code;
+    reply = { seq: b.seq, error: e instanceof Error ? e.message : String(e), ...(typeof code === 'string' ? { code } : {}) };
   }
   parentPort!.postMessage(reply);
 });

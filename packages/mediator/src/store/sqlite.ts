@@ -10,12 +10,15 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { didPart, newQueueId } from './ids.js';
+import { DiskReserve } from './disk-reserve.js';
+import { asStoreFault, DiskFullError } from './faults.js';
+import { groupWriter } from './sqlite-enqueue.js';
 import type { WriterBatch, WriterReply } from './sqlite-writer.js';
-import { QueueFullError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
+import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS accounts (did TEXT PRIMARY KEY, granted_at INTEGER NOT NULL, queued INTEGER NOT NULL DEFAULT 0, queued_bytes INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS recipients (recipient_did TEXT PRIMARY KEY, account TEXT NOT NULL, added_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS recipients (recipient_did TEXT PRIMARY KEY, account TEXT NOT NULL, added_at INTEGER NOT NULL, did TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS recipients_account ON recipients(account);
 CREATE TABLE IF NOT EXISTS queue (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -35,14 +38,17 @@ CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 interface PendingAck {
   account: string;
   ids: string[];
+  /** Sent again once already: it rolled back with a batch that met a full disk. */
+  retried?: boolean;
   resolve(n: number): void;
   reject(e: unknown): void;
 }
 
+/** One enqueueMany: its items are stored all or none. */
 interface Pending {
-  item: EnqueueItem;
+  items: EnqueueItem[];
   maxQueue: number;
-  resolve(id: string): void;
+  resolve(ids: string[]): void;
   reject(e: unknown): void;
 }
 
@@ -54,6 +60,11 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
   /** Commit enqueues on a writer thread (default false; never for ':memory:'). */
   writerThread?: boolean;
+  /**
+   * Bytes kept free in the data folder (a file, disk-reserve.ts) and given back when the disk
+   * fills, so that acknowledgements, which drain the disk, still commit (default 0: none).
+   */
+  diskReserveBytes?: number;
 }
 
 export class SqliteStore implements MediatorStore {
@@ -73,7 +84,9 @@ export class SqliteStore implements MediatorStore {
   readonly #inFlight = new Map<number, { batch: Pending[]; ids: string[]; acks: PendingAck[]; now: number }>();
   #pendingAcks: PendingAck[] = [];
   #drained: (() => void) | undefined;
+  readonly #disk: DiskReserve | undefined;
   readonly #st: ReturnType<SqliteStore['prepare']>;
+  readonly #writeGroup: ReturnType<typeof groupWriter>;
 
   constructor(path: string, o: SqliteStoreOptions = {}) {
     this.path = path;
@@ -84,7 +97,11 @@ export class SqliteStore implements MediatorStore {
     this.#db.pragma('busy_timeout = 5000');
     this.#db.exec(SCHEMA);
     migrate(this.#db);
+    const reserve = path === ':memory:' ? 0 : (o.diskReserveBytes ?? 0);
+    // Truncating the WAL is what gives space back after a burst: it keeps its largest size.
+    this.#disk = reserve > 0 ? new DiskReserve({ dir: dirname(path), bytes: reserve, compact: () => this.#db.pragma('wal_checkpoint(TRUNCATE)') }) : undefined;
     this.#st = this.prepare();
+    this.#writeGroup = groupWriter(this.#db);
     if (o.writerThread === true && path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
   }
 
@@ -101,9 +118,16 @@ export class SqliteStore implements MediatorStore {
         this.#drained?.();
       }
       if ('error' in r) {
-        const e = new Error(r.error);
+        const e = this.#fault(Object.assign(new Error(r.error), { code: r.code }));
         for (const p of job.batch) p.reject(e);
-        for (const a of job.acks) a.reject(e);
+        // The acknowledgements rolled back with the batch: once more, alone, in the space the reserve gave back.
+        const again = e instanceof DiskFullError && this.#disk ? job.acks.filter((a) => !a.retried) : [];
+        for (const a of job.acks) if (!again.includes(a)) a.reject(e);
+        if (again.length > 0) {
+          for (const a of again) a.retried = true;
+          this.#pendingAcks.push(...again);
+          this.#schedule();
+        }
         return;
       }
       job.acks.forEach((a, i) => a.resolve(r.acked[i]));
@@ -140,12 +164,13 @@ export class SqliteStore implements MediatorStore {
       delAccess: db.prepare('DELETE FROM access WHERE did = ?'),
       listAccess: db.prepare<[], { did: string; rule: AccessRule }>('SELECT did, rule FROM access ORDER BY did'),
       recipientOwner: db.prepare<[string], { account: string }>('SELECT account FROM recipients WHERE recipient_did = ?'),
-      addRecipient: db.prepare('INSERT INTO recipients (recipient_did, account, added_at) VALUES (?, ?, ?)'),
+      // Another account's registration of this DID or of any of its key ids.
+      otherOwner: db.prepare<[string, string], { account: string }>('SELECT account FROM recipients WHERE did = ? AND account != ? LIMIT 1'),
+      takeOver: db.prepare('DELETE FROM recipients WHERE did = ? AND account != ?'),
+      addRecipient: db.prepare('INSERT INTO recipients (recipient_did, account, added_at, did) VALUES (?, ?, ?, ?)'),
       delRecipient: db.prepare('DELETE FROM recipients WHERE recipient_did = ? AND account = ?'),
       listRecipients: db.prepare<[string, number, number], { recipient_did: string }>('SELECT recipient_did FROM recipients WHERE account = ? ORDER BY added_at, recipient_did LIMIT ? OFFSET ?'),
       countRecipients: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM recipients WHERE account = ?'),
-      bumpQueued: db.prepare('UPDATE accounts SET queued = queued + 1, queued_bytes = queued_bytes + ? WHERE did = ? AND queued < ?'),
-      insert: db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)'),
       // The whole queue's status from the account's counters and its first and last rows (rows
       // are received in seq order): O(log n) however long the queue, as each acknowledgement
       // is answered with a status.
@@ -201,39 +226,60 @@ export class SqliteStore implements MediatorStore {
     return this.#st.listAccess.all();
   }
 
-  async updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>): Promise<UpdateResult[]> {
-    return this.#db.transaction(() =>
-      updates.map(({ recipientDid, action }): UpdateResult => {
+  async updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>, maxRecipients = Infinity): Promise<UpdateResult[]> {
+    // IMMEDIATE: the checks and the writes see one state, whatever other connections (the
+    // operator's tools) do meanwhile.
+    return this.#db.transaction(() => {
+      const before = this.#st.countRecipients.get(account)?.n ?? 0;
+      let count = before;
+      const results = updates.map(({ recipientDid, action }): UpdateResult => {
         const owner = this.#st.recipientOwner.get(recipientDid)?.account;
         if (action === 'add') {
           if (owner === account) return 'no_change';
-          if (owner !== undefined) return 'client_error';
-          this.#st.addRecipient.run(recipientDid, account, Date.now());
+          const did = didPart(recipientDid);
+          if (this.#st.otherOwner.get(did, account) !== undefined) {
+            // Only the DID itself may take it back from whoever registered it or its key ids:
+            // its authcrypt proved it holds the DID's keys.
+            if (did !== didPart(account)) return 'client_error';
+            this.#st.takeOver.run(did, account);
+          }
+          this.#st.addRecipient.run(recipientDid, account, Date.now(), did);
+          count++;
           return 'success';
         }
         if (owner === undefined) return 'no_change';
         if (owner !== account) return 'client_error';
         this.#st.delRecipient.run(recipientDid, account);
+        count--;
         return 'success';
-      }),
-    )();
+      });
+      // Thrown inside the transaction: nothing of this update stays.
+      if (count > maxRecipients && count > before) throw new RecipientLimitError(account, maxRecipients);
+      return results;
+    }).immediate();
   }
   async listRecipients(account: string, offset: number, limit: number) {
     const dids = this.#st.listRecipients.all(account, limit, offset).map((r) => r.recipient_did);
     return { dids, total: this.#st.countRecipients.get(account)?.n ?? 0 };
   }
   async findRecipient(recipientDid: string) {
-    for (const candidate of new Set([recipientDid, didPart(recipientDid)])) {
-      const r = this.#st.recipientOwner.get(candidate);
-      if (r) return { account: r.account, recipientDid: candidate };
-    }
-    return null;
+    const did = didPart(recipientDid);
+    const exact = this.#st.recipientOwner.get(recipientDid)?.account;
+    const bare = did === recipientDid ? exact : this.#st.recipientOwner.get(did)?.account;
+    // The registrant of the bare DID owns its key ids too (a database from before that rule
+    // may hold another account's key id of it: never routed to).
+    if (bare !== undefined) return { account: bare, recipientDid: exact === bare ? recipientDid : did };
+    return exact !== undefined ? { account: exact, recipientDid } : null;
   }
 
   enqueue(item: EnqueueItem, maxQueue: number): Promise<string> {
+    return this.enqueueMany([item], maxQueue).then((ids) => ids[0]);
+  }
+  enqueueMany(items: EnqueueItem[], maxQueue: number): Promise<string[]> {
     if (this.#closed) return Promise.reject(new Error('the store is closed'));
+    if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.#pending.push({ item, maxQueue, resolve, reject });
+      this.#pending.push({ items, maxQueue, resolve, reject });
       this.#schedule();
     });
   }
@@ -245,6 +291,11 @@ export class SqliteStore implements MediatorStore {
     const acks = this.#pendingAcks;
     this.#pendingAcks = [];
     if (batch.length === 0 && acks.length === 0) return;
+    // While the disk is full only acknowledgements are written: they are what frees it.
+    if (this.#disk?.full && batch.length > 0) {
+      for (const p of batch.splice(0)) p.reject(new DiskFullError());
+      if (acks.length === 0) return;
+    }
     const writer = this.#writer;
     if (!writer) {
       for (const a of acks) {
@@ -260,15 +311,17 @@ export class SqliteStore implements MediatorStore {
     const items: Array<string | number> = [];
     const ids: string[] = [];
     for (const p of batch) {
-      const id = newQueueId();
-      ids.push(id);
-      items.push(p.item.account, p.item.recipientDid, p.item.message, id, p.maxQueue);
+      for (const item of p.items) {
+        const id = newQueueId();
+        ids.push(id);
+        items.push(item.account, item.recipientDid, item.message, id, p.maxQueue);
+      }
     }
     const seq = ++this.#seq;
     const now = Date.now();
     this.#inFlight.set(seq, { batch, ids, acks, now });
     writer.ref();
-    writer.postMessage({ seq, now, items, acks: acks.map((a) => ({ account: a.account, ids: a.ids })) } satisfies WriterBatch);
+    writer.postMessage({ seq, now, items, groups: batch.map((p) => p.items.length), acks: acks.map((a) => ({ account: a.account, ids: a.ids })) } satisfies WriterBatch);
   }
 
   #schedule(): void {
@@ -280,39 +333,44 @@ export class SqliteStore implements MediatorStore {
 
   /** Commit on this thread (':memory:', or without the writer thread). */
   #flushHere(batch: Pending[]): void {
-    const results: Array<{ id?: string; full?: boolean }> = [];
+    const ids: Array<string | undefined> = [];
     const now = Date.now();
     try {
       this.#db.transaction(() => {
         for (const p of batch) {
-          const size = Buffer.byteLength(p.item.message);
-          if (this.#st.bumpQueued.run(size, p.item.account, p.maxQueue).changes === 0) {
-            results.push({ full: true });
-            continue;
-          }
-          const id = newQueueId();
-          this.#st.insert.run(id, p.item.account, p.item.recipientDid, now, size, p.item.message);
-          results.push({ id });
+          const rows = p.items.map((item) => ({ ...item, id: newQueueId() }));
+          const stored = this.#writeGroup(rows, p.maxQueue, now);
+          for (const r of rows) ids.push(stored ? r.id : undefined);
         }
       })();
     } catch (e) {
-      for (const p of batch) p.reject(e);
+      const f = this.#fault(e);
+      for (const p of batch) p.reject(f);
       return;
     }
-    this.#settle(batch, results.map((r) => r.id), now);
+    this.#settle(batch, ids, now);
   }
 
-  /** Resolve each enqueue with its id (undefined: the queue was full), then tell the listeners. */
+  /**
+   * Resolve each enqueueMany with its ids (one per item, in order; undefined: the queue was
+   * full and none of its items was stored), then tell the listeners.
+   */
   #settle(batch: Pending[], ids: Array<string | undefined>, receivedAt: number): void {
     const byAccount = new Map<string, QueuedMessage[]>();
-    batch.forEach((p, i) => {
-      const id = ids[i];
-      if (id === undefined) return p.reject(new QueueFullError(p.item.account));
-      p.resolve(id);
-      const list = byAccount.get(p.item.account) ?? [];
-      list.push({ id, recipientDid: p.item.recipientDid, receivedAt, message: p.item.message });
-      byAccount.set(p.item.account, list);
-    });
+    let k = 0;
+    for (const p of batch) {
+      const mine = ids.slice(k, (k += p.items.length));
+      if (mine.some((id) => id === undefined)) {
+        p.reject(new QueueFullError(p.items[0].account));
+        continue;
+      }
+      p.resolve(mine as string[]);
+      p.items.forEach((item, i) => {
+        const list = byAccount.get(item.account) ?? [];
+        list.push({ id: mine[i]!, recipientDid: item.recipientDid, receivedAt, message: item.message });
+        byAccount.set(item.account, list);
+      });
+    }
     for (const [account, messages] of byAccount) {
       for (const l of this.#listeners) l(account, messages.map((m) => m.id), messages);
     }
@@ -346,7 +404,25 @@ export class SqliteStore implements MediatorStore {
     });
   }
 
-  #ackHere(account: string, ids: string[]): number {
+  /** A failed write as the store's typed fault (faults.ts); a full disk spends the reserve. */
+  #fault(e: unknown): unknown {
+    const f = asStoreFault(e);
+    if (f instanceof DiskFullError) this.#disk?.exhausted();
+    return f;
+  }
+
+  #ackHere(account: string, ids: string[], retried = false): number {
+    try {
+      return this.#ackTx(account, ids);
+    } catch (e) {
+      const f = this.#fault(e);
+      // The reserve was just given back for this: acknowledgements are what drains the disk.
+      if (f instanceof DiskFullError && this.#disk && !retried) return this.#ackHere(account, ids, true);
+      throw f;
+    }
+  }
+
+  #ackTx(account: string, ids: string[]): number {
     return this.#db.transaction(() => {
       let n = 0;
       let bytes = 0;
@@ -392,6 +468,7 @@ export class SqliteStore implements MediatorStore {
     if (this.#closed) return;
     this.#flush();
     this.#closed = true;
+    this.#disk?.close();
     const writer = this.#writer;
     if (writer) {
       if (this.#inFlight.size > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
@@ -409,9 +486,11 @@ export class SqliteStore implements MediatorStore {
 
 /**
  * Bring a database written by an earlier version up to this schema: the per-account byte
- * counter came later; it (and the message counter) is recounted once from the queue.
+ * counter came later; it (and the message counter) is recounted once from the queue. So did
+ * the recipients' bare DID (see migrateRecipientDids).
  */
 function migrate(db: Database.Database): void {
+  migrateRecipientDids(db);
   const columns = db.prepare<[], { name: string }>('PRAGMA table_info(accounts)').all().map((c) => c.name);
   if (columns.includes('queued_bytes')) return;
   db.transaction(() => {
@@ -420,4 +499,23 @@ function migrate(db: Database.Database): void {
       queued = (SELECT COUNT(*) FROM queue q WHERE q.account = accounts.did),
       queued_bytes = (SELECT COALESCE(SUM(size), 0) FROM queue q WHERE q.account = accounts.did)`);
   })();
+}
+
+/**
+ * Each recipient row names its bare DID, the unit of ownership. Earlier versions let another
+ * account register a key id of a DID someone else held: those registrations are dropped,
+ * keeping the bare DID's registrant, else the first to register any of its DID URLs.
+ */
+function migrateRecipientDids(db: Database.Database): void {
+  const columns = db.prepare<[], { name: string }>('PRAGMA table_info(recipients)').all().map((c) => c.name);
+  if (!columns.includes('did')) {
+    db.function('did_part', { deterministic: true }, (s: unknown) => didPart(String(s)));
+    db.transaction(() => {
+      db.exec(`ALTER TABLE recipients ADD COLUMN did TEXT NOT NULL DEFAULT ''`);
+      db.exec('UPDATE recipients SET did = did_part(recipient_did)');
+      db.exec(`DELETE FROM recipients WHERE account != (
+        SELECT o.account FROM recipients o WHERE o.did = recipients.did ORDER BY o.recipient_did = o.did DESC, o.added_at, o.recipient_did LIMIT 1)`);
+    })();
+  }
+  db.exec('CREATE INDEX IF NOT EXISTS recipients_did ON recipients(did)');
 }

@@ -47,6 +47,18 @@ export class QueueFullError extends Error {
 }
 
 /**
+ * Thrown by updateRecipients when the update would leave the account with more than
+ * `maxRecipients` recipient DIDs; nothing of that update is applied.
+ */
+export class RecipientLimitError extends Error {
+  readonly code = 'recipients_limit';
+  constructor(readonly account: string, readonly max: number) {
+    super(`${account} may register at most ${max} recipient DIDs`);
+    this.name = 'RecipientLimitError';
+  }
+}
+
+/**
  * Called after messages were durably queued for an account (on any instance sharing the
  * store). `messages` are the queued rows when this instance stored them, so a live delivery
  * need not read back what it just wrote; from another instance only the ids arrive.
@@ -67,14 +79,29 @@ export interface MediatorStore {
   setAccess(did: string, rule: AccessRule | null): Promise<void>;
   listAccess(): Promise<Array<{ did: string; rule: AccessRule }>>;
 
-  /** Apply keylist updates for `account`; a DID another account registered is a client_error. */
-  updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>): Promise<UpdateResult[]>;
+  /**
+   * Apply keylist updates for `account`, in one transaction. A DID and all its DID URLs (key
+   * ids) belong to one account: adding X or X#frag when another account registered X or any
+   * X#... is a client_error, unless X is the adding account's own DID (proven by its authcrypt),
+   * which takes X and its key ids over. Rejects with RecipientLimitError, applying nothing,
+   * when the account would hold more than `maxRecipients` (default: no limit).
+   */
+  updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>, maxRecipients?: number): Promise<UpdateResult[]>;
   listRecipients(account: string, offset: number, limit: number): Promise<{ dids: string[]; total: number }>;
-  /** The account that registered this recipient DID or key id, if any. */
+  /**
+   * Where a forward's next goes: the registration of that exact key id, else of its bare DID,
+   * only ever within the account that owns the DID; null when none.
+   */
   findRecipient(recipientDid: string): Promise<{ account: string; recipientDid: string } | null>;
 
   /** Queue one message; resolves with its id once stored durably. Rejects with QueueFullError. */
   enqueue(item: EnqueueItem, maxQueue: number): Promise<string>;
+  /**
+   * Queue several messages (one forward's) all or none, in one transaction and one durable
+   * commit; resolves with their ids in order. Rejects with QueueFullError, storing none, when
+   * an account's queue cannot take all of its items within `maxQueue`.
+   */
+  enqueueMany(items: EnqueueItem[], maxQueue: number): Promise<string[]>;
   status(account: string, recipientDid?: string): Promise<QueueStatus>;
   /** The oldest `limit` messages of the account (optionally for one recipient DID), not removed. */
   fetch(account: string, limit: number, recipientDid?: string): Promise<QueuedMessage[]>;

@@ -1,0 +1,42 @@
+// One enqueueMany's rows (a forward's payloads) written all or none, the same way on the
+// calling thread and on the writer thread (sqlite-writer.ts), each with its own connection.
+import type Database from 'better-sqlite3';
+
+export interface GroupRow {
+  id: string;
+  account: string;
+  recipientDid: string;
+  message: string;
+}
+
+/**
+ * A function that stores one group inside the caller's transaction (as a savepoint, so a
+ * full queue undoes only this group) and answers false, storing nothing, when an account's
+ * queue cannot take all of the group's rows within `maxQueue`.
+ */
+export function groupWriter(db: Database.Database): (rows: GroupRow[], maxQueue: number, now: number) => boolean {
+  const bump = db.prepare('UPDATE accounts SET queued = queued + ?, queued_bytes = queued_bytes + ? WHERE did = ? AND queued + ? <= ?');
+  const insert = db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)');
+  const full = new Error('queue full');
+  const write = db.transaction((rows: GroupRow[], maxQueue: number, now: number) => {
+    const sizes = rows.map((r) => Buffer.byteLength(r.message));
+    const per = new Map<string, { n: number; bytes: number }>();
+    rows.forEach((r, i) => {
+      const c = per.get(r.account) ?? { n: 0, bytes: 0 };
+      c.n++;
+      c.bytes += sizes[i];
+      per.set(r.account, c);
+    });
+    for (const [account, { n, bytes }] of per) if (bump.run(n, bytes, account, n, maxQueue).changes === 0) throw full;
+    rows.forEach((r, i) => insert.run(r.id, r.account, r.recipientDid, now, sizes[i], r.message));
+  });
+  return (rows, maxQueue, now) => {
+    try {
+      write(rows, maxQueue, now);
+      return true;
+    } catch (e) {
+      if (e === full) return false;
+      throw e;
+    }
+  };
+}
