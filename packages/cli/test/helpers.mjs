@@ -17,12 +17,19 @@ const BASE_ENV = {
   DIDCOMM_SCRYPT_N: '1024',
 };
 
+/** spawn() turns a non-string argument into text ("[object Object]"): refuse it instead. */
+function checkArgs(args) {
+  const bad = args.findIndex((a) => typeof a !== 'string');
+  if (bad !== -1) throw new TypeError(`didcomm argument ${bad} is ${args[bad] === null ? 'null' : typeof args[bad]}, not a string: ${String(args[bad])}`);
+}
+
 /**
  * Run `didcomm ...args`; resolves to { code, stdout, stderr }. `input` goes to stdin
  * (closed at once otherwise); the child is killed after `timeoutMs`.
  */
 export function didcomm(args, { env = {}, input, timeoutMs = 30_000, cwd } = {}) {
   return new Promise((resolve, reject) => {
+    checkArgs(args);
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...BASE_ENV, ...env }, cwd: cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
@@ -47,6 +54,7 @@ export function didcomm(args, { env = {}, input, timeoutMs = 30_000, cwd } = {})
 
 /** Start a long-running `didcomm ...args` (inbox --live, mediator start); stop() kills it. */
 export function didcommBackground(args, { env = {} } = {}) {
+  checkArgs(args);
   const child = spawn(process.execPath, [BIN, ...args], { env: { ...BASE_ENV, ...env }, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const state = { stdout: '', stderr: '', exited: false, code: null };
   child.stdout.setEncoding('utf8').on('data', (d) => (state.stdout += d));
