@@ -83,18 +83,31 @@ export function basic(from, to, content) {
   return { id: newId(), type: BASIC, from, to: Array.isArray(to) ? to : [to], created_time: Math.floor(Date.now() / 1000), body: { content } };
 }
 
-/** The PostgreSQL the tests use (TEST_DATABASE_URL, else the local `test` database). */
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL the tests use: DATABASE_URL, else the local `test` database on 127.0.0.1:5432. */
+export const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const PG_SHOWN = PG_URL.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'); // no password in test output
 
-/** Is a PostgreSQL server answering at PG_URL? (Tests that need one skip, saying so, when not.) */
-export async function pgReachable() {
+/** Why PostgreSQL cannot be used at PG_URL, or null when it answers. */
+async function pgUnavailable() {
   const sql = postgres(PG_URL, { max: 1, connect_timeout: 3, onnotice: () => undefined });
   try {
     await sql`SELECT 1`;
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (e) {
+    return `PostgreSQL not reachable at ${PG_SHOWN} (${e.code ?? e.message}): set DATABASE_URL, or start one on 127.0.0.1:5432 with a database "test"`;
   } finally {
     await sql.end({ timeout: 1 }).catch(() => undefined);
   }
+}
+
+/**
+ * For a test that needs PostgreSQL: true when it answers. Otherwise the test is skipped with the
+ * reason, except under CI=true, where a missing PostgreSQL fails the run (CI tests both stores).
+ */
+export async function requirePostgres(t) {
+  const why = await pgUnavailable();
+  if (why === null) return true;
+  if (process.env.CI === 'true') throw new Error(`${why}; CI=true requires the PostgreSQL tests to run`);
+  t.skip(why);
+  return false;
 }

@@ -6,13 +6,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
 import { listAccounts, PostgresStore } from '../dist/index.js';
-import { basic, mediatedClient, PG_URL, pgReachable, testMediator } from './helpers.mjs';
+import { basic, mediatedClient, PG_URL, requirePostgres, testMediator } from './helpers.mjs';
 
 test('two instances on one PostgreSQL: forward to A, live delivery from B', async (t) => {
-  if (!(await pgReachable())) {
-    t.skip(`PostgreSQL not reachable at ${PG_URL}`);
-    return;
-  }
+  if (!(await requirePostgres(t))) return;
   const pgSchema = `mediator_test_${randomBytes(6).toString('hex')}`;
   // B starts first, so the shared DID names B's endpoints: clients reach B, and we post to A by hand.
   const b = await testMediator({ store: PG_URL, pgSchema });

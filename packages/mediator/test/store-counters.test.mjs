@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { PostgresStore, SqliteStore } from '../dist/index.js';
-import { PG_URL, pgReachable, tempDir } from './helpers.mjs';
+import { PG_URL, requirePostgres, tempDir } from './helpers.mjs';
 
 const AGGREGATE = 'COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes, MIN(received_at) AS oldest, MAX(received_at) AS newest';
 const asStatus = (r) => ({
@@ -98,10 +98,7 @@ for (const writerThread of [false, true]) {
 }
 
 test('PostgreSQL: counters follow the queue; an earlier schema is brought up to date', async (t) => {
-  if (!(await pgReachable())) {
-    t.skip(`PostgreSQL not reachable at ${PG_URL}`);
-    return;
-  }
+  if (!(await requirePostgres(t))) return;
   const schema = `counters_${randomBytes(4).toString('hex')}`;
   const sql = postgres(PG_URL, { max: 2, onnotice: () => undefined });
   let store;
