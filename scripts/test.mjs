@@ -1,8 +1,14 @@
 // Runs every *.test.mjs under packages/*/test and bench/ with node's test runner.
 // An optional argument filters files by substring: `npm test -- jwe`.
-import { readdirSync, statSync } from 'node:fs';
+// Before the run it finds a browser for the browser tests (installing Debian's chromium when it
+// can: scripts/chromium.mjs); after it, the run fails if it left anything in the git working tree
+// (scripts/tree-check.mjs; TEST_TREE_CHECK=0 turns that off, except under CI=true, for a tree
+// that others edit during the run).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensureChromium, INSTALL_HINT } from './chromium.mjs';
+import { treeChanges, treeSnapshot } from './tree-check.mjs';
 
 function walk(dir, out) {
   for (const name of readdirSync(dir)) {
@@ -26,5 +32,23 @@ if (selected.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit' });
+
+// Browser tests drive Chromium through playwright-core (see scripts/chromium.mjs).
+const usesBrowser = (f) => /playwright-core|browser\/harness\.mjs|scripts\/chromium\.mjs/.test(readFileSync(f, 'utf8'));
+const env = { ...process.env };
+if (selected.some(usesBrowser)) {
+  const browser = ensureChromium({ env });
+  if (browser) env.CHROME_PATH = browser;
+  else console.error(`npm test: the browser tests will fail: ${INSTALL_HINT}`);
+}
+
+const checkTree = process.env.CI === 'true' || process.env.TEST_TREE_CHECK !== '0';
+const before = checkTree ? treeSnapshot() : null;
+const r = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...selected], { stdio: 'inherit', env });
+const left = treeChanges(before, before && treeSnapshot());
+if (left.length > 0) {
+  console.error(`npm test: the run left ${left.length} change(s) in the working tree (git status --porcelain); a test must write under os.tmpdir() and remove what it wrote:`);
+  for (const line of left) console.error(`  ${line}`);
+  process.exit(r.status || 1);
+}
 process.exit(r.status ?? 1);

@@ -1,4 +1,4 @@
-// The chat page end to end, in real Chromium (Debian's /usr/bin/chromium driven by
+// The chat page end to end, in real Chromium (found by scripts/chromium.mjs, driven by
 // playwright-core) against a real mediator on 127.0.0.1 that serves the page built by
 // `npm run build`: two pages in separate browser contexts (separate IndexedDB) chat; one is
 // closed while the other sends, then reopened and catches up; a reload keeps the DID; bad
@@ -14,12 +14,12 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { silentLogger } from '@didcomm-ts/core';
 import { startMediator } from '@didcomm-ts/mediator';
+import { requireChromium } from '../../../scripts/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SITE = join(ROOT, 'packages', 'chat', 'dist', 'site');
 const CLI = join(ROOT, 'packages', 'cli', 'bin', 'didcomm.js');
 const ARTIFACTS = join(ROOT, 'artifacts', 'chat');
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const WAIT = 20_000;
 
@@ -31,7 +31,7 @@ let bob;
 const problems = []; // page errors and console errors, from every page
 
 before(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}: apt-get update && apt-get install -y chromium (.ci/run does this)`);
+  const executablePath = requireChromium();
   if (!existsSync(join(SITE, 'index.html'))) throw new Error(`the chat page is not built at ${SITE}: run npm run build (npm test does)`);
   work = mkdtempSync(join(tmpdir(), 'didcomm-chat-test-'));
   mediator = await startMediator(
@@ -39,7 +39,7 @@ before(async () => {
     { logger: silentLogger },
   );
   // launch() gives the browser a new, empty --user-data-dir of its own and removes it on close.
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: WAIT });
+  browser = await chromium.launch({ executablePath, headless: true, args: ARGS, timeout: WAIT });
   alice = { context: await browser.newContext() };
   bob = { context: await browser.newContext() };
 });
