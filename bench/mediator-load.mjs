@@ -4,11 +4,12 @@
 //          register recipients, pre-pack every forward (anoncrypt A256CBC-HS512, ~bytes each).
 //   load   { url, connections, warmupMs, ms } POST the pre-packed forwards over raw keep-alive
 //          sockets as fast as answers come; -> counts, statuses, latency, this process's CPU.
-//   live   { url, rate, warmupMs, ms, connections } send `rate` forwards a second to the live
-//          recipient, unmeasured for warmupMs, then measured; -> the send time of each measured one.
+//   live   { url, rate, warmupMs, ms, connections, from?, answerTimeoutMs? } send `rate` forwards a
+//          second to the live recipient (pre-packed ones from index `from`), unmeasured for
+//          warmupMs, then measured; -> the send time of each measured one, which were accepted.
 // and, in a second process, the live recipient: recipient { url, did } (mediate), listen (live
 // mode on its WebSocket), mark (the measured part starts), collect { total, timeoutMs } -> the
-// wall-clock receipt time of each.
+// wall-clock receipt time of each; seen -> what arrived so far, live mode left on (attack.mjs).
 // Requests are pre-built bytes and responses are parsed by hand, so a request costs the
 // generator a few microseconds and the server is what is measured.
 import { connect } from 'node:net';
@@ -22,7 +23,7 @@ let state;
 
 process.on('message', async (m) => {
   try {
-    const cmds = { setup, load, live, recipient, listen, mark, collect, exit };
+    const cmds = { setup, load, live, recipient, listen, mark, collect, seen, exit };
     const result = cmds[m.cmd] ? await cmds[m.cmd](m) : null;
     process.send({ id: m.id, result });
   } catch (e) {
@@ -30,19 +31,19 @@ process.on('message', async (m) => {
   }
 });
 
-async function client(mediatorDid) {
+async function client(mediatorDid, logger = silentLogger) {
   const created = await createDID('peer');
   const secrets = new InMemorySecrets(created.secrets);
-  const agent = new Agent({ did: created.did, secrets, resolver, transports: [new HttpTransport({ timeoutMs: 30_000 }), new NodeWsTransport({ connectTimeoutMs: 5000 })], retry: { attempts: 1 }, requestTimeoutMs: 30_000, logger: silentLogger });
+  const agent = new Agent({ did: created.did, secrets, resolver, transports: [new HttpTransport({ timeoutMs: 30_000 }), new NodeWsTransport({ connectTimeoutMs: 5000 })], retry: { attempts: 1 }, requestTimeoutMs: 30_000, logger });
   const mc = new MediatorClient(agent, mediatorDid);
   const { did } = await mc.mediate({ makeDefault: true });
   return { agent, mc, did: did.did };
 }
 
-/** A forward (anoncrypt, A256CBC-HS512 on both layers) of about `bytes` to `to`. */
+/** A forward (anoncrypt, A256CBC-HS512 on both layers) of about `bytes` to `to` (a DID or one of its key ids). */
 async function forward(to, content, bytes) {
   const pad = (n) => 'x'.repeat(Math.max(0, n));
-  const msg = (p) => ({ id: newId(), type: BASIC, to: [to], created_time: Math.floor(Date.now() / 1000), body: { content, pad: pad(p) } });
+  const msg = (p) => ({ id: newId(), type: BASIC, to: [to.split('#')[0]], created_time: Math.floor(Date.now() / 1000), body: { content, pad: pad(p) } });
   const pack = async (p) => (await packEncrypted(msg(p), { to, resolver, encAlgAnon: 'A256CBC-HS512' })).packed;
   // Each layer adds a fixed overhead and base64url (4/3): size the padding from one try.
   const probe = await pack(0);
@@ -54,7 +55,9 @@ async function setup(o) {
   const wires = [];
   for (let i = 0; i < o.forwards; i++) wires.push(await forward(accounts[i % accounts.length].did, `load ${i}`, o.bytes));
   const liveWires = [];
-  for (let i = 0; i < o.liveMessages; i++) liveWires.push(await forward(o.liveTo, `live ${i}`, o.bytes));
+  // liveKid: every second live forward names the recipient's key id as its next (attack.mjs: a
+  // key id registered by another account must not divert them).
+  for (let i = 0; i < o.liveMessages; i++) liveWires.push(await forward(o.liveKid && i % 2 ? o.liveKid : o.liveTo, `live ${i}`, o.bytes));
   state = { accounts, wires, liveWires };
   const sizes = wires.map((w) => Buffer.byteLength(w));
   return { recipients: accounts.map((a) => a.did), meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
@@ -157,8 +160,9 @@ const wallNow = () => performance.timeOrigin + performance.now();
 async function live(o) {
   const { liveWires } = state;
   const warm = Math.round((o.rate * (o.warmupMs ?? 0)) / 1000);
-  const total = Math.min(liveWires.length, warm + Math.round((o.rate * o.ms) / 1000));
-  const requests = liveWires.slice(0, total).map((w, i) => ({ content: `live ${i}`, bytes: requestBytes(o.url, w) }));
+  const from = o.from ?? 0;
+  const total = Math.min(liveWires.length - from, warm + Math.round((o.rate * o.ms) / 1000));
+  const requests = liveWires.slice(from, from + total).map((w, i) => ({ content: `live ${from + i}`, bytes: requestBytes(o.url, w) }));
   // Paced: every millisecond or so, write what is due since the start, round-robin over
   // keep-alive sockets (at 1,000/s over 32 sockets a socket rarely has two in flight).
   const statuses = {};
@@ -183,7 +187,7 @@ async function live(o) {
         const s = sockets[sent % sockets.length];
         const measured = sent >= warm;
         if (measured) sentAt[req.content] = wallNow();
-        s.sentAt.push({ at: performance.now(), measured });
+        s.sentAt.push({ at: performance.now(), measured, content: req.content });
         s.write(req.bytes);
         sent++;
       }
@@ -192,18 +196,33 @@ async function live(o) {
     };
     tick();
   });
-  while (answered.length < sent && performance.now() - t0 < o.warmupMs + o.ms + 10_000) await new Promise((r) => setTimeout(r, 10));
+  const sendEnd = performance.now();
+  while (answered.length < sent && performance.now() - t0 < o.warmupMs + o.ms + (o.answerTimeoutMs ?? 10_000)) await new Promise((r) => setTimeout(r, 10));
   const cpu = process.cpuUsage(cpuAt);
   const elapsed = performance.now() - measuredFrom;
   for (const s of sockets) s.end();
   const measuredAnswers = answered.filter((a) => a.measured).map((a) => a.ms);
-  return { sent, measured: sent - warm, answers: answered.length, sentAt, statuses, accepted: percentiles(measuredAnswers), loopBusy: performance.eventLoopUtilization(elu).utilization, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+  // What the server took (2xx), and how many of those it answered while the sending lasted
+  // (and 250 ms more, the last ones' round trip): a server that stalls answers late, fewer a second.
+  const ok = answered.filter((a) => a.measured && a.status >= 200 && a.status < 300);
+  const okInWindow = ok.filter((a) => a.doneAt <= sendEnd + 250).length;
+  return { sent, measured: sent - warm, answers: answered.length, sentAt, statuses, accepted: percentiles(measuredAnswers), acceptedContents: ok.map((a) => a.content), okPerSecond: (okInWindow * 1000) / (sendEnd - measuredFrom), loopBusy: performance.eventLoopUtilization(elu).utilization, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
 }
 
 /** Live mode, recipient side (its own process): an account with one mediated DID. */
 async function recipient(o) {
-  const r = await client(o.did);
-  state = { recipient: r, receivedAt: {}, n: 0 };
+  // Warnings (a delivered message that could not be received, say) are counted for attack.mjs.
+  const counts = { warnings: 0, other: {} };
+  const logger = { ...silentLogger, warn: () => void counts.warnings++, error: () => void counts.warnings++ };
+  const r = await client(o.did, logger);
+  state = { recipient: r, receivedAt: {}, n: 0, counts };
+  // Anything but the pickup protocol's own messages and the bench's basic messages is counted:
+  // what others made the mediator send us (problem reports, acks, pings).
+  r.agent.router.use(async (ctx, next) => {
+    const t = ctx.message.type;
+    if (t !== BASIC && !/\/messagepickup\/|\/message-pickup\//.test(t)) counts.other[t] = (counts.other[t] ?? 0) + 1;
+    await next();
+  });
   r.agent.on(BASIC, (ctx) => {
     const c = ctx.message.body?.content;
     if (typeof c === 'string' && c.startsWith('live ') && state.receivedAt[c] === undefined) {
@@ -211,7 +230,13 @@ async function recipient(o) {
       state.n++;
     }
   });
-  return { did: r.did };
+  const doc = await resolver.resolve(r.did);
+  return { did: r.did, account: r.mc.accountDid, kid: doc.keyAgreement?.map((k) => (typeof k === 'string' ? k : k.id)).map((k) => (k.startsWith('#') ? `${r.did}${k}` : k))[0] };
+}
+
+/** What arrived so far (the contents of the bench's messages), and what else; live mode stays on. */
+async function seen() {
+  return { contents: Object.keys(state.receivedAt), warnings: state.counts.warnings, other: state.counts.other };
 }
 
 /** Hold the WebSocket in live mode. */
@@ -254,9 +279,11 @@ function openPaced(url, statuses, answered) {
     onResponses(socket, (status) => {
       statuses[status] = (statuses[status] ?? 0) + 1;
       const req = socket.sentAt.shift();
-      answered.push({ ms: performance.now() - req.at, measured: req.measured });
+      const doneAt = performance.now();
+      answered.push({ ms: doneAt - req.at, measured: req.measured, status, content: req.content, doneAt });
     });
-    socket.on('error', reject);
+    // After the connection was made, an error leaves its requests unanswered (counted, not thrown).
+    socket.on('error', (e) => (socket.connecting ? reject(e) : (statuses.socket_error = (statuses.socket_error ?? 0) + 1)));
   });
 }
 

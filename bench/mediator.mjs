@@ -4,7 +4,7 @@
 // 127.0.0.1, SQLite in a temporary folder, everything stops by itself. See bench/README.md.
 // `node bench/mediator.mjs [--time=ms] [--live-time=ms] [--live-warmup=ms] [--workers=N] [--sqlite-writer=auto|thread|inline] [--only=throughput] [--json file] [--profile=DIR]`,
 // or `npm run bench -- mediator`.
-import { fork, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,39 +14,10 @@ import { FileSecretsStore } from '../packages/core/dist/node.js';
 import { startMediator } from '../packages/mediator/dist/index.js';
 import { startFloor } from './mediator-floors.mjs';
 import { startProfile } from './profile.mjs';
+import { loadGenerator } from './child.mjs';
 
 export const TARGETS = { vsDidcommNode: 2, vsCryptoFloor: 0.8, forwardsPerSecond: 2000, liveP99Ms: 50 };
 const PASSPHRASE = 'mediator bench';
-
-/** A forked load generator with request/answer over IPC. */
-function loadGenerator() {
-  const child = fork(fileURLToPath(new URL('./mediator-load.mjs', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  let n = 0;
-  const waiting = new Map();
-  child.on('message', (m) => {
-    const w = waiting.get(m.id);
-    waiting.delete(m.id);
-    if (m.error) w?.reject(new Error(`load generator: ${m.error}`));
-    else w?.resolve(m.result);
-  });
-  const exited = new Promise((resolve) => child.on('exit', (code) => {
-    for (const w of waiting.values()) w.reject(new Error(`load generator exited (${code})`));
-    resolve();
-  }));
-  return {
-    call: (cmd, args = {}) => new Promise((resolve, reject) => {
-      const id = ++n;
-      waiting.set(id, { resolve, reject });
-      child.send({ id, cmd, ...args });
-    }),
-    // Give the child a moment to exit by itself (so --cpu-prof profiles get written), then kill it.
-    kill: async () => {
-      const timer = setTimeout(() => child.kill(), 2000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
 
 function percentiles(values) {
   const a = Float64Array.from(values).sort();
