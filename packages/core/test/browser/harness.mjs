@@ -1,27 +1,23 @@
 // Real Chromium for the browser tests: bundles page.js with @didcomm-ts/core under the
 // `browser` condition (esbuild, minified, as an app would), serves it from 127.0.0.1 (a
-// secure context, so crypto.subtle exists), and drives Debian's /usr/bin/chromium with
-// playwright-core, which never downloads a browser of its own.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// secure context, so crypto.subtle exists), and drives Chromium (CHROME_PATH, /usr/bin/chromium,
+// ...: found by scripts/chromium.mjs) with playwright-core, which never downloads a browser.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readFile } from 'node:fs/promises';
+import { chromiumPath, requireChromium } from '../../../../scripts/chromium.mjs';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** The browser the tests drive (undefined when there is none: requireChromium() says how to get one). */
+export const CHROMIUM = chromiumPath();
+export { requireChromium };
 const here = dirname(fileURLToPath(import.meta.url));
 const coreDir = join(here, '..', '..');
 
 /** Launch flags that work here as root (issue 7); the profile folder comes from the caller. */
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-/** Fails loudly (never skips) when Chromium is absent: CI installs it in .ci/run. */
-export function requireChromium() {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is not installed at ${CHROMIUM}. Install it with \`apt-get update && apt-get install -y chromium\` (.ci/run does this on a fresh machine).`);
-  }
-}
 
 /**
  * Bundles page.js for browsers into `outdir`. Returns the esbuild metafile's input paths
@@ -70,14 +66,14 @@ function serve(dir) {
  * the bundle and `globalThis.harness` is ready.
  */
 export async function openHarness() {
-  requireChromium();
+  const executablePath = requireChromium(); // fails (never skips) without a browser: npm test installs one
   const { chromium } = await import('playwright-core');
   const work = mkdtempSync(join(tmpdir(), 'didcomm-browser-'));
   const site = join(work, 'site');
   const profile = join(work, 'profile');
   const inputs = await buildPage(site);
   const server = await serve(site);
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ARGS });
   const close = async () => {
     await context.close().catch(() => {});
     await new Promise((r) => server.close(r));
