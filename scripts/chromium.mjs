@@ -39,7 +39,7 @@ export function requireChromium(env = process.env) {
   if (path) return path;
   const message = env.CHROME_PATH ? `CHROME_PATH=${env.CHROME_PATH} is not an executable file; ${INSTALL_HINT}` : INSTALL_HINT;
   const error = new Error(message);
-  error.stack = message; // the test runner prints the stack: keep the report to this line
+  error.stack = `Error: ${message}`; // the test runner prints the stack: keep the report to this line
   throw error;
 }
 
