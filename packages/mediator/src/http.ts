@@ -22,6 +22,8 @@ export interface HttpOptions {
   stopping: () => boolean;
   /** GET /chat and its assets (the chat page). */
   chat?: ChatHandler;
+  /** GET /s?_oobid=ID (and /s/ID): the full URL of a short link (short-links.ts), undefined when unknown. */
+  shortLink?: (url: URL) => Promise<string | undefined>;
 }
 
 
@@ -101,6 +103,10 @@ export function createRequestHandler(o: HttpOptions) {
         return refuse(res, 405, 'method_not_allowed', 'POST / takes DIDComm messages');
       }
       if (o.chat && (url.pathname === '/chat' || url.pathname.startsWith('/chat/'))) return o.chat(req, res, url);
+      if (o.shortLink && (url.pathname === '/s' || url.pathname.startsWith('/s/'))) {
+        const to = await o.shortLink(url);
+        return to ? send(res, 302, '', 'text/plain', { location: to, 'cache-control': 'no-store' }) : refuse(res, 404, 'short_link_unknown', 'unknown or expired short link');
+      }
       switch (url.pathname) {
         case '/oob': {
           const inv = o.invitation();

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start` / `didcomm-mediator`: start the mediator, print its DID and invitation (URL and
-// QR code), stop cleanly on SIGINT/SIGTERM.
+// QR code) on a terminal, stop cleanly on SIGINT/SIGTERM. When stdout is not a terminal
+// (`npm start > mediator.log`) it gets one JSON line like the logs, no banner and no QR code.
 import QRCode from 'qrcode';
 import { parseConfig, UsageRequested } from './config.js';
 import { startMediator } from './server.js';
@@ -19,17 +20,25 @@ async function main() {
     return;
   }
   const running = await startMediator(config);
-  const qr = await QRCode.toString(running.invitationUrl, { type: 'terminal', small: true, errorCorrectionLevel: 'L' }).catch(() => '');
-  process.stdout.write(
-    [
-      '',
-      `DIDComm mediator listening on ${running.url} (public ${running.publicUrl})`,
-      `DID: ${running.did}`,
-      `Invitation: ${running.invitationUrl}`,
-      qr,
-      '',
-    ].join('\n'),
-  );
+  if (process.stdout.isTTY) {
+    // The QR code carries the short link (a small code a phone reads at a glance); the full
+    // invitation is printed too, for copying.
+    const qr = await QRCode.toString(running.shortInvitationUrl, { type: 'terminal', small: true, errorCorrectionLevel: 'L' }).catch(() => '');
+    process.stdout.write(
+      [
+        '',
+        `DIDComm mediator listening on ${running.url} (public ${running.publicUrl})`,
+        `DID: ${running.did}`,
+        `Invitation: ${running.invitationUrl}`,
+        `Short link: ${running.shortInvitationUrl}`,
+        qr,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    const line = { time: new Date().toISOString(), level: 'info', msg: 'mediator ready', did: running.did, url: running.url, publicUrl: running.publicUrl, invitationUrl: running.invitationUrl, shortInvitationUrl: running.shortInvitationUrl };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  }
   let signalled = false;
   const stop = (signal: string) => {
     if (signalled) return;

@@ -13,6 +13,7 @@ import { createRequestHandler } from './http.js';
 import { loadIdentity } from './identity.js';
 import { Mediator } from './mediator.js';
 import { Metrics } from './metrics.js';
+import { ShortLinks } from './short-links.js';
 import { openStore } from './store/open.js';
 import { SqliteStore } from './store/sqlite.js';
 import type { MediatorStore } from './store/types.js';
@@ -31,6 +32,8 @@ export interface RunningMediator {
   did: string;
   invitation: Message;
   invitationUrl: string;
+  /** A short link to invitationUrl (GET answers 302 to it): what the QR code carries. */
+  shortInvitationUrl: string;
   close(): Promise<void>;
 }
 
@@ -117,12 +120,16 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       accept: ['didcomm/v2'],
     });
     const invUrl = invitationUrl(invitation, publicUrl);
+    const shortLinks = new ShortLinks({ store, metrics, publicUrl, allowed: m.ctx.allowed });
+    shortLinks.register(m.agent);
+    const shortInvUrl = await shortLinks.own(identity.did, invUrl);
     const handler = createRequestHandler({
       mediator: m,
       logger,
       maxBytes: c.maxMessageBytes,
       rateLimit: c.rateLimit,
       invitation: () => ({ json: invitation, url: invUrl }),
+      shortLink: (u) => shortLinks.resolve(u),
       chat: o.chatDir === null ? undefined : chatSite(o.chatDir ?? defaultChatDir(), { httpUrl: publicUrl, wsUrl: ws.href }),
       stopping: () => stopping,
       health: async () => {
@@ -180,6 +187,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       did: identity.did,
       invitation,
       invitationUrl: invUrl,
+      shortInvitationUrl: shortInvUrl,
       close,
     };
   } catch (e) {

@@ -68,7 +68,9 @@ export function mediatorCommand(): Command {
     print(`${out.bold('DID')}         ${running.did}`);
     print(`${out.bold('endpoint')}    ${running.publicUrl} ${out.dim(`(WebSocket ${running.wsUrl})`)}`);
     print(`${out.bold('invitation')}  ${running.invitationUrl}`);
-    if (qrFits(running.invitationUrl)) print(await terminalQr(running.invitationUrl));
+    print(`${out.bold('short link')}  ${running.shortInvitationUrl}`);
+    // The QR code carries the short link: the full invitation makes a code too dense to scan.
+    if (qrFits(running.shortInvitationUrl)) print(await terminalQr(running.shortInvitationUrl));
     print(out.dim(`Clients: didcomm mediate ${running.publicUrl}`));
     await new Promise<void>((resolve) => {
       const stop = () => {

@@ -28,6 +28,10 @@ export interface ShortenerOptions {
   schemes?: string[];
   /** Authorize a request (default: any authenticated sender). */
   authorize?: (sender: string | undefined, url: string) => boolean | Promise<boolean>;
+  /** Longest long URL accepted, in characters (default and at most 64 KiB). */
+  maxUrlChars?: number;
+  /** Make the id of a new short URL (default a UUID); a shortener may want shorter ones. */
+  newId?: (sender: string | undefined) => string | Promise<string>;
 }
 
 const SLUG = /^[A-Za-z0-9_-]{1,64}$/;
@@ -67,7 +71,9 @@ export function shortUrlId(base: string, shortUrl: string): string | undefined {
 async function entryFor(body: unknown, sender: string | undefined, o: ShortenerOptions, store: ShortUrlStore): Promise<ShortUrlEntry> {
   if (!isObject(body)) throw new ProblemReportError(P.INVALID_URL, 'The request has no body');
   const { url, requested_validity_seconds: validity, goal_code: goal, short_url_slug: slug } = body;
-  if (typeof url !== 'string' || url.length > MAX_URL) throw new ProblemReportError(P.INVALID_URL, 'The url is not a valid URL');
+  if (typeof url !== 'string') throw new ProblemReportError(P.INVALID_URL, 'The url is not a valid URL');
+  const maxUrl = Math.min(o.maxUrlChars ?? MAX_URL, MAX_URL);
+  if (url.length > maxUrl) throw new ProblemReportError(P.INVALID_URL, 'The url is longer than {1} characters', [String(maxUrl)]);
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -96,7 +102,7 @@ async function entryFor(body: unknown, sender: string | undefined, o: ShortenerO
     if (typeof slug !== 'string' || !SLUG.test(slug)) throw new ProblemReportError(P.INVALID_SLUG, 'A slug is 1 to 64 letters, digits, _ or -');
     if (await store.has(slug)) throw new ProblemReportError(P.INVALID_SLUG, 'The slug is taken');
     id = slug;
-  } else id = newId();
+  } else id = o.newId ? await o.newId(sender) : newId();
   const entry: ShortUrlEntry = { id, url, shortenedUrl: shortUrlFor(o.baseUrl, id, goalCode), ...(sender ? { owner: sender } : {}) };
   if (seconds !== undefined) entry.expiresTime = Math.floor(Date.now() / 1000) + seconds;
   return entry;
@@ -117,8 +123,10 @@ export function register(agent: Agent, o: { shortener?: ShortenerOptions } = {})
     async (ctx) => {
       const allowed = so.authorize ? await so.authorize(ctx.sender, String(ctx.message.body?.url)) : ctx.sender !== undefined;
       if (!allowed) throw new ProblemReportError('e.p.trust.not-authorized', 'Only authenticated, authorized senders may shorten URLs');
-      const entry = await entryFor(ctx.message.body, ctx.sender, so, store);
-      await store.put(entry);
+      const requested = await entryFor(ctx.message.body, ctx.sender, so, store);
+      // The same requester asking again for the same URL gets the link it already has.
+      const entry = (requested.owner !== undefined && (await store.find?.(requested.owner, requested.url))) || requested;
+      if (entry === requested) await store.put(entry);
       await ctx.reply({ type: SHORTENED_URL, body: { shortened_url: entry.shortenedUrl, ...(entry.expiresTime !== undefined ? { expires_time: entry.expiresTime } : {}) } });
     },
     { roles: [ROLES.shortener] },
@@ -165,7 +173,8 @@ export async function requestShortenedUrl(agent: Agent, shortener: string, r: Sh
   const body: Record<string, unknown> = { url: r.url, goal_code: r.goalCode };
   if (r.requestedValiditySeconds !== undefined) body.requested_validity_seconds = r.requestedValiditySeconds;
   if (r.slug !== undefined) body.short_url_slug = r.slug;
-  const msg: Message = { id: newId(), type: REQUEST_SHORTENED_URL, from: agent.did, to: [shortener], created_time: Math.floor(Date.now() / 1000), body };
+  // return_route: the answer comes back on the request's connection when the shortener can.
+  const msg: Message = { id: newId(), type: REQUEST_SHORTENED_URL, from: agent.did, to: [shortener], created_time: Math.floor(Date.now() / 1000), return_route: 'all', body };
   const { message } = await agent.request(msg, o);
   const b = message.body;
   if (message.type !== SHORTENED_URL || !isObject(b) || typeof b.shortened_url !== 'string') throw new DIDCommError(ErrorCodes.MALFORMED, `expected shortened-url, got ${message.type}`);
@@ -175,7 +184,7 @@ export async function requestShortenedUrl(agent: Agent, shortener: string, r: Sh
 
 /** long-url-provider: invalidate a short URL; resolves once the shortener acknowledged it. */
 export async function invalidateShortenedUrl(agent: Agent, shortener: string, shortenedUrl: string, o: SendOptions & { timeoutMs?: number } = {}): Promise<void> {
-  const msg: Message = { id: newId(), type: INVALIDATE_SHORTENED_URL, from: agent.did, to: [shortener], created_time: Math.floor(Date.now() / 1000), body: { shortened_url: shortenedUrl } };
+  const msg: Message = { id: newId(), type: INVALIDATE_SHORTENED_URL, from: agent.did, to: [shortener], created_time: Math.floor(Date.now() / 1000), return_route: 'all', body: { shortened_url: shortenedUrl } };
   const { message } = await agent.request(msg, o);
   if (!Array.isArray(message.ack) || !message.ack.includes(msg.id)) throw new DIDCommError(ErrorCodes.MALFORMED, 'the answer does not acknowledge the invalidation');
 }

@@ -16,6 +16,8 @@ export interface ShortUrlStore {
   get(id: string, now?: number): Promise<ShortUrlEntry | undefined>;
   delete(id: string): Promise<boolean>;
   has(id: string): Promise<boolean>;
+  /** A live entry `owner` already has for `url`, so asking twice does not make two (optional). */
+  find?(owner: string, url: string): Promise<ShortUrlEntry | undefined>;
 }
 
 /** In memory, bounded; expired entries are dropped when read or when space is needed. */
@@ -44,5 +46,12 @@ export class InMemoryShortUrlStore implements ShortUrlStore {
   }
   async has(id: string): Promise<boolean> {
     return (await this.get(id)) !== undefined;
+  }
+  async find(owner: string, url: string): Promise<ShortUrlEntry | undefined> {
+    for (const e of [...this.#entries.values()]) {
+      const live = e.owner === owner && e.url === url ? await this.get(e.id) : undefined;
+      if (live) return live;
+    }
+    return undefined;
   }
 }
