@@ -76,7 +76,7 @@ export function createRequestHandler(o: HttpOptions) {
       await o.mediator.receive(body, exchange.session);
     } catch (e) {
       exchange.close();
-      if (e instanceof MediatorError) return refuse(res, e.status, e.code, e.message);
+      if (e instanceof MediatorError) return refuse(res, e.status, e.code, e.message, e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {});
       // Refused, and answered in DIDComm too (a replay from an authenticated sender gets a problem report).
       if (e instanceof DIDCommError && exchange.hasReply()) {
         metrics.inc('didcomm_mediator_refused_total', { reason: e.code });

@@ -10,5 +10,6 @@ export { inlineUnwrapper, peekAlg, type ForwardUnwrapper } from './unwrap.js';
 export { openStore, isPostgresUrl, measureFsync, type StoreLocation, type SqliteWriter } from './store/open.js';
 export { SqliteStore, type SqliteStoreOptions } from './store/sqlite.js';
 export { PostgresStore, type PostgresStoreOptions } from './store/postgres.js';
+export { DiskFullError, StoreUnavailableError, storeFault } from './store/faults.js';
 export { QueueFullError, type MediatorStore, type AccountInfo, type AccessRule, type QueuedMessage, type QueueStatus, type EnqueueItem, type UpdateResult } from './store/types.js';
 export { listAccounts, allowDid, denyDid, clearAccess, type AccountListing } from './admin.js';

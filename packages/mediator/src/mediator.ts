@@ -25,6 +25,7 @@ import { registerMediation } from './protocols/mediation.js';
 import { deliverLive, registerPickup } from './protocols/pickup.js';
 import type { MediatorIdentity } from './identity.js';
 import { QueueFullError, type MediatorStore, type QueuedMessage } from './store/types.js';
+import { DiskFullError, storeFault } from './store/faults.js';
 import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardParts, type ForwardUnwrapper } from './unwrap.js';
 
 /** Live deliveries to one account start at most this often (ms); see Mediator#deliverLive. */
@@ -90,6 +91,8 @@ export class Mediator implements TransportHost {
   readonly #purgeTimer: ReturnType<typeof setInterval>;
   /** Accounts with live deliveries under way, and the ids enqueued for them since. */
   readonly #liveQueues = new Map<string, LiveQueue>();
+  /** The store fault forwards are being refused for (logged when it starts and when it ends). */
+  #fault: string | undefined;
 
   constructor(o: MediatorOptions) {
     this.store = o.store;
@@ -195,7 +198,9 @@ export class Mediator implements TransportHost {
   }
 
   async #queue({ next, payloads }: ForwardParts, started: number): Promise<void> {
-    const route = await this.store.findRecipient(next);
+    const route = await this.store.findRecipient(next).catch((e) => {
+      throw this.#storeRefusal(e);
+    });
     if (!route) {
       this.metrics.inc('didcomm_mediator_refused_total', { reason: 'recipient_unknown' });
       throw new MediatorError(404, 'recipient_unknown', 'no account registered the forward\'s next');
@@ -211,10 +216,33 @@ export class Mediator implements TransportHost {
         this.metrics.inc('didcomm_mediator_refused_total', { reason: 'queue_full' });
         throw new MediatorError(507, 'queue_full', 'the recipient\'s queue is full');
       }
-      throw e;
+      throw this.#storeRefusal(e);
+    }
+    if (this.#fault !== undefined) {
+      this.#logger.info('the store takes messages again', { after: this.#fault });
+      this.#fault = undefined;
     }
     this.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'forward' });
     this.metrics.observe('didcomm_mediator_forward_seconds', (performance.now() - started) / 1000);
+  }
+
+  /**
+   * A store fault as the sender's answer: 507 while the disk is full, 503 with a retry-after
+   * while the store is unreachable or read-only; other errors unchanged. The start of a run of
+   * refusals is logged, saying why.
+   */
+  #storeRefusal(e: unknown): unknown {
+    const f = storeFault(e);
+    if (!f) return e;
+    if (this.#fault !== f.code) {
+      this.#fault = f.code;
+      const detail = { store: this.store.kind, error: errorText(f.cause ?? f) };
+      if (f instanceof DiskFullError) this.#logger.error('disk full: the store cannot take messages, forwards are refused (507) until space returns; pickup goes on', detail);
+      else this.#logger.error(`store unavailable (${f.code}): forwards are refused (503) until it recovers`, detail);
+    }
+    return f instanceof DiskFullError
+      ? new MediatorError(507, f.code, 'the mediator\'s disk is full; try again later', 60)
+      : new MediatorError(503, f.code, f.message, 5);
   }
 
   /** Delete messages older than the retention period. */

@@ -62,7 +62,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
   const c = withDefaults(config);
   const logger = o.logger ?? jsonLogger(c.logLevel);
   mkdirSync(c.data, { recursive: true });
-  const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema, sqliteWriter: c.sqliteWriter ?? 'auto' }));
+  const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema, sqliteWriter: c.sqliteWriter ?? 'auto', diskReserveBytes: c.diskReserveBytes }));
   let stopping = false;
   let mediator: Mediator | undefined;
   const server = createServer();

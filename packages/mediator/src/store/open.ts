@@ -1,7 +1,8 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
+import { StoreUnavailableError } from './faults.js';
 import type { MediatorStore } from './types.js';
 
 export interface StoreLocation {
@@ -16,6 +17,8 @@ export interface StoreLocation {
    * here), or 'auto': a writer thread when the data folder's disk is slow to fsync.
    */
   sqliteWriter?: SqliteWriter;
+  /** SQLite: bytes held back in the data folder for acknowledgements on a full disk (default 0). */
+  diskReserveBytes?: number;
 }
 
 export type SqliteWriter = 'auto' | 'thread' | 'inline';
@@ -53,7 +56,22 @@ export async function openStore(loc: StoreLocation): Promise<MediatorStore> {
     return PostgresStore.open(loc.store, { schema: loc.pgSchema });
   }
   const data = loc.data ?? 'data';
+  writableFolder(data);
   const mode = loc.sqliteWriter ?? 'inline';
   const writerThread = mode === 'thread' || (mode === 'auto' && measureFsync(data) > SLOW_FSYNC_MS);
-  return new SqliteStore(join(data, 'mediator.db'), { writerThread });
+  return new SqliteStore(join(data, 'mediator.db'), { writerThread, diskReserveBytes: loc.diskReserveBytes });
+}
+
+/**
+ * A data folder the mediator cannot write is refused at start, saying so, rather than with
+ * SQLite's "unable to open database file" (a WAL database cannot even be read there).
+ */
+function writableFolder(dir: string): void {
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ENOENT') return;
+    throw new StoreUnavailableError('store_read_only', `the data folder ${dir} is not writable (${code}): the mediator keeps its queue there`, { cause: e });
+  }
 }

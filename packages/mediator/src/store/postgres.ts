@@ -4,6 +4,7 @@
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
 import { didPart, newQueueId } from './ids.js';
+import { asStoreFault } from './faults.js';
 import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
 
 export interface PostgresStoreOptions {
@@ -14,6 +15,11 @@ export interface PostgresStoreOptions {
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Rethrow a connection loss, restart or full disk as the store's typed fault (faults.ts). */
+const throwFault = (e: unknown): never => {
+  throw asStoreFault(e);
+};
 
 type Row = { id: string; recipient_did: string; received_at: string | number; message: string };
 const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipient_did, receivedAt: Number(r.received_at), message: r.message });
@@ -247,7 +253,7 @@ export class PostgresStore implements MediatorStore {
         if (bumped.count === 0) throw new QueueFullError(account);
       }
       await tx`INSERT INTO queue ${this.#sql(rows, 'id', 'account', 'recipient_did', 'received_at', 'size', 'message')}`;
-    });
+    }).catch(throwFault);
     for (const [account, { messages }] of per) {
       const ids = messages.map((m) => m.id);
       this.#emit(account, ids, messages);
@@ -292,7 +298,7 @@ export class PostgresStore implements MediatorStore {
       const bytes = gone.reduce((a, g) => a + Number(g.size), 0);
       if (gone.length > 0) await tx`UPDATE accounts SET queued = GREATEST(queued - ${gone.length}, 0), queued_bytes = GREATEST(queued_bytes - ${bytes}, 0) WHERE did = ${account}`;
       return gone.length;
-    });
+    }).catch(throwFault);
   }
   async purge(beforeMs: number) {
     return this.#sql.begin(async (tx) => {

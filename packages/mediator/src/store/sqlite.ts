@@ -7,12 +7,12 @@
 // forwards/s inline), so the mediator picks by measuring the disk (store/open.ts).
 import Database from 'better-sqlite3';
 import { Worker } from 'node:worker_threads';
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { didPart, newQueueId } from './ids.js';
 import { DiskReserve } from './disk-reserve.js';
 import { asStoreFault, DiskFullError } from './faults.js';
 import { groupWriter } from './sqlite-enqueue.js';
+import { FILE_MODE, privateDir, privateFile, tighten } from '../files.js';
 import type { WriterBatch, WriterReply } from './sqlite-writer.js';
 import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
 
@@ -85,12 +85,19 @@ export class SqliteStore implements MediatorStore {
   #pendingAcks: PendingAck[] = [];
   #drained: (() => void) | undefined;
   readonly #disk: DiskReserve | undefined;
+  #vacuumedAt = -Infinity;
   readonly #st: ReturnType<SqliteStore['prepare']>;
   readonly #writeGroup: ReturnType<typeof groupWriter>;
 
   constructor(path: string, o: SqliteStoreOptions = {}) {
     this.path = path;
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      // Accounts, queued messages, the identity record: for this user only. SQLite gives the
+      // -wal and -shm files the database file's mode.
+      privateDir(dirname(path));
+      privateFile(path);
+      for (const f of [`${path}-wal`, `${path}-shm`]) tighten(f, FILE_MODE);
+    }
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
@@ -98,8 +105,7 @@ export class SqliteStore implements MediatorStore {
     this.#db.exec(SCHEMA);
     migrate(this.#db);
     const reserve = path === ':memory:' ? 0 : (o.diskReserveBytes ?? 0);
-    // Truncating the WAL is what gives space back after a burst: it keeps its largest size.
-    this.#disk = reserve > 0 ? new DiskReserve({ dir: dirname(path), bytes: reserve, compact: () => this.#db.pragma('wal_checkpoint(TRUNCATE)') }) : undefined;
+    this.#disk = reserve > 0 ? new DiskReserve({ dir: dirname(path), bytes: reserve, compact: () => this.#compact() }) : undefined;
     this.#st = this.prepare();
     this.#writeGroup = groupWriter(this.#db);
     if (o.writerThread === true && path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
@@ -131,6 +137,7 @@ export class SqliteStore implements MediatorStore {
         return;
       }
       job.acks.forEach((a, i) => a.resolve(r.acked[i]));
+      if (job.acks.length > 0) this.#afterAck();
       this.#settle(job.batch, job.ids.map((id, i) => (r.stored[i] === 1 ? id : undefined)), job.now);
     });
     // Should the thread die, what it held fails and later batches are committed here.
@@ -413,13 +420,39 @@ export class SqliteStore implements MediatorStore {
 
   #ackHere(account: string, ids: string[], retried = false): number {
     try {
-      return this.#ackTx(account, ids);
+      const n = this.#ackTx(account, ids);
+      this.#afterAck();
+      return n;
     } catch (e) {
       const f = this.#fault(e);
       // The reserve was just given back for this: acknowledgements are what drains the disk.
       if (f instanceof DiskFullError && this.#disk && !retried) return this.#ackHere(account, ids, true);
       throw f;
     }
+  }
+
+  /**
+   * While the disk is full each acknowledgement is followed by a WAL checkpoint, so the WAL
+   * does not grow into the reserve's space, and a look for space (disk-reserve.ts).
+   */
+  #afterAck(): void {
+    if (this.#disk?.full) this.#disk.check();
+  }
+
+  /**
+   * On a full disk, give back what the file system can use again: the WAL (it keeps its
+   * largest size, 4 MB with the default checkpoints), and once most pages are free (the queue
+   * was drained) the free pages too. Acknowledged rows only go to SQLite's free list; VACUUM
+   * needs room for what remains, which is then little. At most every 5 s: it rewrites the file.
+   */
+  #compact(): void {
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    const pages = this.#db.pragma('page_count', { simple: true }) as number;
+    const free = this.#db.pragma('freelist_count', { simple: true }) as number;
+    if (free * 2 <= pages || performance.now() - this.#vacuumedAt < 5000) return;
+    this.#vacuumedAt = performance.now();
+    this.#db.exec('VACUUM');
+    this.#db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   #ackTx(account: string, ids: string[]): number {
