@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -24,13 +25,18 @@ interface StaticFile {
 
 export type ChatHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void;
 
-/** Where `npm run build` puts the page, when @didcomm-ts/chat is installed next to us. */
+/**
+ * Where the page is: in the repository, the build of @didcomm-ts/chat (the workspace, always
+ * current); in an installed package, the copy its prepack put in dist/chat (the chat package is
+ * private, so it is never installed next to us).
+ */
 export function defaultChatDir(): string | undefined {
   try {
-    return join(dirname(createRequire(import.meta.url).resolve('@didcomm-ts/chat/package.json')), 'dist', 'site');
-  } catch {
-    return undefined;
-  }
+    const site = join(dirname(createRequire(import.meta.url).resolve('@didcomm-ts/chat/package.json')), 'dist', 'site');
+    if (existsSync(join(site, 'index.html'))) return site;
+  } catch {}
+  const shipped = fileURLToPath(new URL('./chat', import.meta.url));
+  return existsSync(join(shipped, 'index.html')) ? shipped : undefined;
 }
 
 function load(dir: string | undefined): Map<string, StaticFile> {
