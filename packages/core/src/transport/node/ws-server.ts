@@ -47,9 +47,11 @@ let counter = 0;
 
 /**
  * DIDComm over WebSocket on an existing HTTP server: one message per frame, duplex, the
- * connection is the session that return-routed replies and live deliveries use.
+ * connection is the session that return-routed replies and live deliveries use. Returns only
+ * `close`: the `ws` server itself stays internal, so our published types never name `ws`'s
+ * (a consumer type-checking @didcomm-ts/core/node would otherwise need @types/ws).
  */
-export function attachWebSocketServer(server: Server, host: TransportHost, o: WsServerOptions = {}) {
+export function attachWebSocketServer(server: Server, host: TransportHost, o: WsServerOptions = {}): { close(): Promise<void> } {
   const path = o.path ?? '/ws';
   const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxBytes ?? 1024 * 1024 });
   const rate = o.messagesPerSecond ?? 200;
@@ -222,7 +224,6 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
     ws.on('error', () => o.onError?.('socket_error'));
   });
   return {
-    wss,
     close: () =>
       new Promise<void>((resolve) => {
         server.off('upgrade', onUpgrade);
