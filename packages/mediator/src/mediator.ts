@@ -52,6 +52,10 @@ export interface MediatorLimits {
   maxMessageAgeSeconds?: number;
   /** Message ids remembered per authenticated sender against replays (default 1000). */
   replayIdsPerSender?: number;
+  /** Most messages one forward may carry (default 10); more is refused before any is queued. */
+  maxForwardPayloads?: number;
+  /** Most recipient DIDs one account may register (default 1000). */
+  maxRecipients?: number;
 }
 
 export interface MediatorOptions {
@@ -110,7 +114,7 @@ export class Mediator implements TransportHost {
       did: o.identity.did,
       store: o.store,
       agent: this.agent,
-      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 4 * 1024 * 1024, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, ...o.limits },
+      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 4 * 1024 * 1024, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, ...o.limits },
       live: this.live,
       logger: o.logger,
       metrics: this.metrics,
@@ -185,7 +189,7 @@ export class Mediator implements TransportHost {
     this.metrics.inc('didcomm_mediator_bytes_in_total', undefined, packed.length);
     if (peekAlg(packed)?.startsWith('ECDH-ES')) {
       const started = performance.now();
-      const parts = await unwrapForward(this.unwrapper, packed);
+      const parts = await unwrapForward(this.unwrapper, packed, this.ctx.limits.maxForwardPayloads);
       if (parts) return this.#queue(parts, started);
     }
     this.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
@@ -194,10 +198,14 @@ export class Mediator implements TransportHost {
 
   /** Queue what a forward carries for the account that registered its `next`; resolves once durable. */
   async forward(message: Message, started = performance.now()): Promise<void> {
-    return this.#queue(forwardParts(message), started);
+    return this.#queue(forwardParts(message, this.ctx.limits.maxForwardPayloads), started);
   }
 
-  async #queue({ next, payloads }: ForwardParts, started: number): Promise<void> {
+  async #queue({ next, payloads, count }: ForwardParts, started: number): Promise<void> {
+    // Before any lookup or write: one forward must not turn into thousands of commits.
+    // (Counted as refused by the transport that answers, under this code.)
+    const max = this.ctx.limits.maxForwardPayloads;
+    if ((count ?? payloads?.length ?? 0) > max) throw new MediatorError(413, 'forward_payloads', `a forward may carry at most ${max} messages`);
     const route = await this.store.findRecipient(next).catch((e) => {
       throw this.#storeRefusal(e);
     });
@@ -207,10 +215,9 @@ export class Mediator implements TransportHost {
     }
     if (!payloads) throw new DIDCommError(ErrorCodes.MALFORMED, 'a forwarded message must be an encrypted DIDComm message (JWE)');
     try {
-      for (const text of payloads) {
-        await this.store.enqueue({ account: route.account, recipientDid: route.recipientDid, message: text }, this.ctx.limits.maxQueue);
-        this.metrics.inc('didcomm_mediator_messages_queued_total');
-      }
+      // All or none, one durable commit.
+      await this.store.enqueueMany(payloads.map((message) => ({ account: route.account, recipientDid: route.recipientDid, message })), this.ctx.limits.maxQueue);
+      this.metrics.inc('didcomm_mediator_messages_queued_total', undefined, payloads.length);
     } catch (e) {
       if (e instanceof QueueFullError) {
         this.metrics.inc('didcomm_mediator_refused_total', { reason: 'queue_full' });

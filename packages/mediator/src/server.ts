@@ -2,7 +2,7 @@
 // retention, metrics, and a shutdown that drains what is in flight.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createInvitation, invitationUrl, jsonLogger, type Logger, type Message, type Secret } from '@didcomm-ts/core';
@@ -13,6 +13,7 @@ import { createRequestHandler } from './http.js';
 import { loadIdentity } from './identity.js';
 import { Mediator } from './mediator.js';
 import { Metrics } from './metrics.js';
+import { privateDataDir } from './files.js';
 import { ShortLinks } from './short-links.js';
 import { openStore } from './store/open.js';
 import { SqliteStore } from './store/sqlite.js';
@@ -61,7 +62,9 @@ function passphraseFor(c: MediatorConfig, shared: boolean, logger: Logger): stri
 export async function startMediator(config: Partial<MediatorConfig>, o: StartOptions = {}): Promise<RunningMediator> {
   const c = withDefaults(config);
   const logger = o.logger ?? jsonLogger(c.logLevel);
-  mkdirSync(c.data, { recursive: true });
+  // It holds the accounts, the queues and the keys: 0700, its files 0600.
+  const narrowed = privateDataDir(c.data);
+  if (narrowed.length > 0) logger.warn('the data folder was readable by other local users: narrowed to its owner', { paths: narrowed });
   const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema, sqliteWriter: c.sqliteWriter ?? 'auto', diskReserveBytes: c.diskReserveBytes }));
   let stopping = false;
   let mediator: Mediator | undefined;
@@ -93,7 +96,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     const workers = o.unwrapper ? 0 : (c.unwrapWorkers ?? defaultUnwrapWorkers());
     const held = (identity.secrets as { list?: () => Secret[] }).list?.();
     // The pool needs the secrets as data; a secrets resolver that cannot list them stays inline.
-    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes } }) : undefined;
+    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes }, maxForwardPayloads: c.maxForwardPayloads }) : undefined;
     // The first forward should not wait for a worker to load; workers that cannot start leave
     // the decryption on this thread.
     await pool?.ready().catch(async (e) => {
@@ -109,7 +112,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       metrics,
       access: c.access,
       unwrapper,
-      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender },
+      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender, maxForwardPayloads: c.maxForwardPayloads, maxRecipients: c.maxRecipients },
     });
     const m = mediator;
     const invitation = createInvitation({

@@ -22,6 +22,8 @@ export interface WorkerPoolOptions {
   /** The mediator's key agreement secrets. */
   secrets: Secret[];
   policy?: UnpackPolicy;
+  /** Most messages one forward may carry: past it only the count comes back (default: no cap). */
+  maxForwardPayloads?: number;
   /** Threads (default: the available cores). */
   size?: number;
 }
@@ -65,7 +67,7 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   let startError: Error | undefined;
 
   const start = (): Slot => {
-    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {} } });
+    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, maxForwardPayloads: o.maxForwardPayloads } });
     let isReady: () => void = () => undefined;
     let wasReady = false;
     const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], packed: [], partsOnly: [] } };

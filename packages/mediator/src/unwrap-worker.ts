@@ -6,14 +6,15 @@ import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, unpack, ty
 import { forwardParts } from './unwrap.js';
 import type { WorkerReply, WorkerRequest } from './unwrap-pool.js';
 
-const { secrets, policy } = workerData as { secrets: Secret[]; policy: UnpackPolicy };
+const { secrets, policy, maxForwardPayloads } = workerData as { secrets: Secret[]; policy: UnpackPolicy; maxForwardPayloads?: number };
 const options = { resolver: createResolver(), secrets: new InMemorySecrets(secrets), ...policy };
 const port = parentPort!;
 
 async function one(id: number, packed: string, partsOnly: boolean): Promise<WorkerReply> {
   try {
     const { message, metadata } = await unpack(packed, options);
-    if (partsOnly) return { id, parts: message.type === FORWARD_TYPE ? forwardParts(message) : null };
+    // Over the cap only the count crosses back: no payload is copied for a refused forward.
+    if (partsOnly) return { id, parts: message.type === FORWARD_TYPE ? forwardParts(message, maxForwardPayloads ?? Infinity) : null };
     return { id, message, metadata };
   } catch (e) {
     if (e instanceof DIDCommError) return { id, error: { code: e.code, message: e.message } };

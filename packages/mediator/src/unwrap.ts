@@ -6,8 +6,13 @@ import { DIDCommError, ErrorCodes, FORWARD_TYPE, parseForward, unpack, type DIDR
 /** What the mediator needs of a forward: its next, and the messages it carries as JSON text. */
 export interface ForwardParts {
   next: string;
-  /** Absent when a forwarded message is not a JWE (refused once the recipient is known). */
+  /**
+   * Absent when a forwarded message is not a JWE (refused once the recipient is known), or
+   * when the forward carries more than the cap (see `count`).
+   */
   payloads?: string[];
+  /** How many messages (attachments) the forward carries. */
+  count?: number;
 }
 
 export interface ForwardUnwrapper {
@@ -22,19 +27,29 @@ export interface ForwardUnwrapper {
   close?(): Promise<void>;
 }
 
-/** A forward's next and payloads, checked: the one place both the inline and the worker path use. */
-export function forwardParts(message: Message): ForwardParts {
+/**
+ * A forward's next and payloads, checked: the one place both the inline and the worker path
+ * use. Past `maxPayloads` attachments only their count comes back, before any is decoded or
+ * copied (the caller refuses the forward).
+ */
+export function forwardParts(message: Message, maxPayloads = Infinity): ForwardParts {
+  const count = Array.isArray(message.attachments) ? message.attachments.length : 0;
+  if (count > maxPayloads) {
+    const next = message.body?.next;
+    if (typeof next !== 'string' || !next.startsWith('did:')) throw new DIDCommError(ErrorCodes.MALFORMED, 'forward needs body.next: a DID or DID URL');
+    return { next, count };
+  }
   const fwd = parseForward(message);
   if (!fwd || typeof fwd.next !== 'string' || !fwd.next.startsWith('did:')) throw new DIDCommError(ErrorCodes.MALFORMED, 'forward needs body.next: a DID or DID URL');
   const jwes = fwd.forwarded.every((p) => p !== null && typeof p === 'object' && typeof (p as { ciphertext?: unknown }).ciphertext === 'string');
-  return jwes ? { next: fwd.next, payloads: fwd.forwarded.map((p) => JSON.stringify(p)) } : { next: fwd.next };
+  return jwes ? { next: fwd.next, count, payloads: fwd.forwarded.map((p) => JSON.stringify(p)) } : { next: fwd.next, count };
 }
 
 /** unwrap() then forwardParts(), or null when the plaintext is no forward. */
-export async function unwrapForward(u: ForwardUnwrapper, packed: string): Promise<ForwardParts | null> {
+export async function unwrapForward(u: ForwardUnwrapper, packed: string, maxPayloads = Infinity): Promise<ForwardParts | null> {
   if (u.unwrapForward) return u.unwrapForward(packed);
   const { message } = await u.unwrap(packed);
-  return message.type === FORWARD_TYPE ? forwardParts(message) : null;
+  return message.type === FORWARD_TYPE ? forwardParts(message, maxPayloads) : null;
 }
 
 /** Decrypt on the calling thread. */

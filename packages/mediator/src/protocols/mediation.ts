@@ -1,11 +1,14 @@
 // The mediator role of Coordinate Mediation 2.0 and 3.0.
 import { MEDIATION, ProblemCodes, ProblemReportError, isDid, type InboundContext, type MediationTypes } from '@didcomm-ts/core';
 import type { MediatorContext } from '../mediator.js';
+import { RecipientLimitError } from '../store/types.js';
 import { authcryptSender, grantedAccount, respond } from './auth.js';
 
-/** Most updates in one keylist-update; most DIDs one account may register. */
+/** Most updates in one keylist-update; most DIDs listed in one keylist answer. */
 const MAX_UPDATES = 100;
 const MAX_PAGE = 100;
+/** The problem code of a keylist update refused by the per-account recipient limit. */
+export const MAX_RECIPIENTS_CODE = 'e.p.req.max-recipients-exceeded';
 
 export function registerMediation(m: MediatorContext): void {
   for (const t of [MEDIATION[2], MEDIATION[3]]) {
@@ -36,7 +39,15 @@ async function update(ctx: InboundContext, m: MediatorContext, t: MediationTypes
     throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.updates must be an array of 1 to {1} updates', [String(MAX_UPDATES)]);
   }
   const valid = updates.map((u) => u && typeof u === 'object' && typeof u.recipient_did === 'string' && u.recipient_did.length <= 4096 && isDid(u.recipient_did.split('#')[0]) && (u.action === 'add' || u.action === 'remove'));
-  const applied = await m.store.updateRecipients(account, updates.filter((_, i) => valid[i]).map((u) => ({ recipientDid: u.recipient_did, action: u.action })));
+  let applied;
+  try {
+    applied = await m.store.updateRecipients(account, updates.filter((_, i) => valid[i]).map((u) => ({ recipientDid: u.recipient_did, action: u.action })), m.limits.maxRecipients);
+  } catch (e) {
+    if (!(e instanceof RecipientLimitError)) throw e;
+    m.metrics.inc('didcomm_mediator_refused_total', { reason: 'max_recipients' });
+    m.logger.info('keylist update refused: recipient limit', { account, max: e.max });
+    throw new ProblemReportError(MAX_RECIPIENTS_CODE, 'An account may register at most {1} recipient DIDs; nothing of this update was applied', [String(e.max)]);
+  }
   let k = 0;
   const updated = updates.map((u, i) => ({
     recipient_did: typeof u?.recipient_did === 'string' ? u.recipient_did : '',

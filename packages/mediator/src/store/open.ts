@@ -1,5 +1,6 @@
-import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { FILE_MODE, privateDir } from '../files.js';
 import { PostgresStore } from './postgres.js';
 import { SqliteStore } from './sqlite.js';
 import { StoreUnavailableError } from './faults.js';
@@ -28,9 +29,9 @@ export const SLOW_FSYNC_MS = 2;
 
 /** Median time (ms) of a few 4 KiB write+fsync rounds on a scratch file in `dir`. */
 export function measureFsync(dir: string, rounds = 7): number {
-  mkdirSync(dir, { recursive: true });
+  privateDir(dir);
   const file = join(dir, `.fsync-probe-${process.pid}`);
-  const fd = openSync(file, 'w');
+  const fd = openSync(file, 'w', FILE_MODE);
   const times: number[] = [];
   try {
     const block = Buffer.alloc(4096, 1);
