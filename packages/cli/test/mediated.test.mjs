@@ -65,3 +65,34 @@ test('unpack of a forward for the profile\'s mediator says so in one line', asyn
   assert.equal(inbox.code, 0, inbox.stderr);
   assert.match(inbox.stdout, /through the pipe/);
 });
+
+test('invite: the QR code carries a short link from the mediator, which accept resolves; the full link is still printed', async () => {
+  const r = await didcomm(['--profile', bob, 'invite', '--json', '--goal', 'chat'], { env: PW });
+  assert.equal(r.code, 0, r.stderr);
+  const { url, short_url: shortUrl } = JSON.parse(r.stdout);
+  assert.match(url, /_oob=/);
+  assert.ok(url.length > 500);
+  assert.ok(shortUrl.startsWith(`${mediator.publicUrl}s?_oobid=`), shortUrl);
+  assert.ok(shortUrl.length < 100, shortUrl);
+  const res = await fetch(shortUrl, { redirect: 'manual' });
+  assert.equal(res.status, 302);
+  assert.equal(res.headers.get('location'), url);
+  const accepted = await didcomm(['accept', shortUrl, '--no-ping', '--json']);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  assert.equal(JSON.parse(accepted.stdout).from, bobDid);
+  assert.equal(JSON.parse(accepted.stdout).goal, 'chat');
+
+  // Plain output off a terminal: the full invitation URL, as before.
+  const plain = await didcomm(['--profile', bob, 'invite'], { env: PW });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.match(plain.stdout.trim(), /^didcomm:\/\/invite\?_oob=/);
+
+  // Without the passphrase (no terminal to ask) there is no short link, and the invitation still comes.
+  const noKeys = await didcomm(['--profile', bob, 'invite', '--json']);
+  assert.equal(noKeys.code, 0, noKeys.stderr);
+  assert.equal(JSON.parse(noKeys.stdout).short_url, null);
+
+  // The answer from the mediator is protocol traffic, not mail.
+  const inbox = await didcomm(['--profile', bob, 'inbox', '--json'], { env: PW });
+  assert.doesNotMatch(inbox.stdout, /shorten-url/);
+});

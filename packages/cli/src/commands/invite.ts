@@ -1,6 +1,6 @@
 // didcomm invite / accept <url>: out-of-band invitations as a URL and a terminal QR code.
 import { Command } from 'commander';
-import { createResolver, didcommEndpoints, outOfBand, resolveOrThrow, trustPing, type Message } from '@didcomm-ts/core';
+import { createResolver, didcommEndpoints, outOfBand, resolveOrThrow, shortenUrl, trustPing, type Message } from '@didcomm-ts/core';
 import { openAgent } from '../lib/agent.js';
 import { openProfile, print, printJson, timeoutMs } from '../lib/context.js';
 import { examples } from '../lib/help.js';
@@ -8,7 +8,8 @@ import { loadInvitation } from '../lib/invitation.js';
 import { unreachable } from '../lib/network.js';
 import { receivingWhile } from '../lib/replies.js';
 import { short } from './did.js';
-import { usage } from '../ui/errors.js';
+import type { Profile } from '../profile/profile.js';
+import { describe as describeError, usage } from '../ui/errors.js';
 import { qrFits, terminalQr } from '../ui/qr.js';
 import { note, step } from '../ui/spinner.js';
 import { err, out } from '../ui/style.js';
@@ -23,8 +24,9 @@ export function inviteCommand(): Command {
       .option('--goal-code <code>', 'what it is for, as a goal code')
       .option('--base-url <url>', `the URL the invitation rides on (default ${DEFAULT_BASE})`, DEFAULT_BASE)
       .option('--no-qr', 'no QR code')
-      .option('--json', 'print {"url", "invitation"}')
-      .action(async (o: { goal?: string; goalCode?: string; baseUrl: string; qr: boolean; json?: boolean }, cmd: Command) => {
+      .option('--no-short', "do not ask the profile's mediator for a short link (the QR code then carries the whole invitation)")
+      .option('--json', 'print {"url", "short_url", "invitation"} (short_url null without one)')
+      .action(async (o: { goal?: string; goalCode?: string; baseUrl: string; qr: boolean; short: boolean; json?: boolean }, cmd: Command) => {
         const profile = await openProfile(cmd);
         const from = profile.requireCurrent();
         try {
@@ -34,15 +36,22 @@ export function inviteCommand(): Command {
         }
         const invitation = outOfBand.createInvitation({ from, accept: ['didcomm/v2'], ...(o.goal ? { goal: o.goal } : {}), ...(o.goalCode ? { goal_code: o.goalCode } : {}) });
         const url = outOfBand.invitationUrl(invitation, o.baseUrl);
-        if (o.json) return printJson({ url, invitation });
+        const shortUrl = o.short ? await shortLink(profile, url, timeoutMs(cmd)) : undefined;
+        if (o.json) return printJson({ url, short_url: shortUrl ?? null, invitation });
         if (didcommEndpoints(await resolveOrThrow(createResolver(), from)).length === 0) {
           note(err.yellow(`warning: ${short(from)} has no endpoint, so nobody can answer this invitation; run \`didcomm mediate <invitation-url>\` first`));
         }
-        if (o.qr && qrFits(url)) print(await terminalQr(url));
+        // The QR code carries the short link when there is one: the whole invitation (about
+        // 1 KB) makes a code too dense for a phone camera. The full link is printed either way,
+        // last, so `didcomm invite | tail -1` stays the invitation URL.
+        const qrText = shortUrl ?? url;
+        if (o.qr && qrFits(qrText)) print(await terminalQr(qrText));
+        if (shortUrl && process.stdout.isTTY) print(`${out.bold('short link')} ${shortUrl}`);
         print(url);
       }),
     'didcomm invite',
     'didcomm invite --goal "chat with Alice" --no-qr',
+    'didcomm invite --json | jq -r .short_url',
   );
 }
 
@@ -89,6 +98,27 @@ export function acceptCommand(): Command {
     'didcomm accept "didcomm://invite?_oob=eyJ0eXBlIjoi..."',
     'didcomm accept "$URL" --no-ping --json | jq -r .from',
   );
+}
+
+/**
+ * A short link to `url` from the profile's mediator (shorten-url 1.0), or undefined with a note
+ * saying why not: the invitation works without one, only its QR code is denser.
+ */
+async function shortLink(profile: Profile, url: string, ms: number): Promise<string | undefined> {
+  const mediator = profile.mediator;
+  if (!mediator) return undefined;
+  try {
+    const session = await openAgent(profile, { timeoutMs: ms });
+    try {
+      const r = await shortenUrl.requestShortenedUrl(session.agent, mediator.did, { url, goalCode: shortenUrl.GoalCodes.OOB_V2 }, { timeoutMs: ms });
+      return r.shortenedUrl;
+    } finally {
+      await session.close();
+    }
+  } catch (e) {
+    note(err.dim(`no short link from the mediator (${describeError(e).line}); the QR code carries the whole invitation`));
+    return undefined;
+  }
 }
 
 function describe(inv: Message): void {

@@ -6,7 +6,7 @@ import type { InboxEntry, Profile } from '../profile/profile.js';
 import { Mailbox } from './mailbox.js';
 
 // Protocol traffic is not mail: these never reach the inbox.
-const INTERNAL = /^https:\/\/didcomm\.org\/(messagepickup|message-pickup|coordinate-mediation|trust-ping|empty|discover-features|routing)\//;
+const INTERNAL = /^https:\/\/didcomm\.org\/(messagepickup|message-pickup|coordinate-mediation|trust-ping|empty|discover-features|routing|shorten-url)\//;
 
 export interface AgentSession {
   agent: Agent;
