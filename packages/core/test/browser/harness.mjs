@@ -17,7 +17,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const coreDir = join(here, '..', '..');
 
 /** Launch flags that work here as root (issue 7); the profile folder comes from the caller. */
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * Bundles page.js for browsers into `outdir`. Returns the esbuild metafile's input paths
@@ -47,7 +47,7 @@ export async function buildPage(outdir) {
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
-function serve(dir) {
+export function serve(dir) {
   const server = createServer(async (req, res) => {
     const name = new URL(req.url, 'http://x').pathname.replace(/^\/$/, '/index.html');
     if (!/^\/[\w.-]+$/.test(name)) return res.writeHead(404).end();
