@@ -2,7 +2,7 @@
 // which must also load in browsers.
 export { FileSecretsStore, writeAtomic, type FileSecretsStoreOptions } from './secrets/file-store.js';
 export { withFileLock, type FileLockOptions } from './secrets/file-lock.js';
-export { createHttpHandler, httpReplySession, readBody, statusFor, type HttpHandlerOptions } from './transport/node/http-server.js';
+export { createHttpHandler, httpReplySession, readBody, skipBody, statusFor, type HttpHandlerOptions } from './transport/node/http-server.js';
 export { attachWebSocketServer, type WsServerOptions } from './transport/node/ws-server.js';
 export { serve, type ServeOptions } from './transport/node/serve.js';
 export { NodeWsTransport } from './transport/node/ws-client.js';

@@ -2,19 +2,23 @@
 // /metrics, /chat (the chat page, chat.ts). A DIDComm POST is answered only after the mediator
 // has handled it (a forward: after its durable write), 202 or 200 with a return-routed reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
 import { DIDCommError, isDIDCommMediaType, type Logger } from '@didcomm-ts/core';
-import { httpReplySession, readBody, statusFor } from '@didcomm-ts/core/node';
+import { httpReplySession, readBody, skipBody, statusFor } from '@didcomm-ts/core/node';
 import { MediatorError } from './errors.js';
 import type { ChatHandler } from './chat.js';
 import type { Mediator } from './mediator.js';
+import { addressKey, RateLimiter } from './net.js';
 
 export interface HttpOptions {
   mediator: Mediator;
   logger: Logger;
   maxBytes: number;
-  /** Messages per second per connection. */
+  /** DIDComm messages per second per client address (HTTP and WebSocket together when `rate` is shared). */
   rateLimit: number;
+  /** The buckets behind rateLimit (default: new ones, for HTTP alone). */
+  rate?: RateLimiter;
+  /** The client address of a request (default: the socket's peer). */
+  clientAddress?: (req: IncomingMessage) => string;
   invitation: () => { json: unknown; url: string };
   health: () => Promise<Record<string, unknown>>;
   metrics: () => Promise<string>;
@@ -27,23 +31,10 @@ export interface HttpOptions {
 }
 
 
-/** A token bucket per connection: `rate` a second, bursts up to twice that. */
-function rateLimiter(rate: number) {
-  const buckets = new WeakMap<Socket, { tokens: number; at: number }>();
-  return (socket: Socket): boolean => {
-    const now = Date.now();
-    const b = buckets.get(socket) ?? { tokens: rate * 2, at: now };
-    b.tokens = Math.min(rate * 2, b.tokens + ((now - b.at) / 1000) * rate);
-    b.at = now;
-    buckets.set(socket, b);
-    if (b.tokens < 1) return false;
-    b.tokens -= 1;
-    return true;
-  };
-}
-
 export function createRequestHandler(o: HttpOptions) {
-  const allow = rateLimiter(o.rateLimit);
+  // Per client address, not per connection: more connections must not buy more messages.
+  const rate = o.rate ?? new RateLimiter(o.rateLimit);
+  const clientOf = o.clientAddress ?? ((req: IncomingMessage) => addressKey(req.socket.remoteAddress));
   const metrics = o.mediator.metrics;
   let inFlight = 0;
   const send = (res: ServerResponse, status: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
@@ -57,12 +48,10 @@ export function createRequestHandler(o: HttpOptions) {
 
   async function didcomm(req: IncomingMessage, res: ServerResponse) {
     if (!isDIDCommMediaType(req.headers['content-type'])) {
-      req.resume();
-      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json');
+      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json', skipBody(req, o.maxBytes));
     }
-    if (!allow(req.socket)) {
-      req.resume();
-      return refuse(res, 429, 'rate_limited', `at most ${o.rateLimit} messages a second per connection`, { 'retry-after': '1' });
+    if (!rate.take(clientOf(req))) {
+      return refuse(res, 429, 'rate_limited', `at most ${o.rateLimit} messages a second per client address`, { 'retry-after': '1', ...skipBody(req, o.maxBytes) });
     }
     let body: string | null;
     try {
@@ -70,7 +59,8 @@ export function createRequestHandler(o: HttpOptions) {
     } catch {
       return refuse(res, 400, 'bad_request', 'the request body could not be read');
     }
-    if (body === null) return refuse(res, 413, 'ERR_LIMIT_EXCEEDED', `messages are limited to ${o.maxBytes} bytes`);
+    // The rest of an oversized body is not read: the connection closes after the 413.
+    if (body === null) return refuse(res, 413, 'ERR_LIMIT_EXCEEDED', `messages are limited to ${o.maxBytes} bytes`, { connection: 'close' });
     const exchange = httpReplySession();
     try {
       await o.mediator.receive(body, exchange.session);
@@ -91,16 +81,14 @@ export function createRequestHandler(o: HttpOptions) {
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (o.stopping()) {
-      req.resume();
-      return refuse(res, 503, 'shutting_down', 'the mediator is shutting down', { connection: 'close' });
+      return refuse(res, 503, 'shutting_down', 'the mediator is shutting down', { connection: 'close', ...skipBody(req, o.maxBytes) });
     }
     inFlight++;
     try {
       const url = new URL(req.url ?? '/', 'http://x');
       if (req.method === 'POST' && url.pathname === '/') return await didcomm(req, res);
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        req.resume();
-        return refuse(res, 405, 'method_not_allowed', 'POST / takes DIDComm messages');
+        return refuse(res, 405, 'method_not_allowed', 'POST / takes DIDComm messages', skipBody(req, o.maxBytes));
       }
       if (o.chat && (url.pathname === '/chat' || url.pathname.startsWith('/chat/'))) return o.chat(req, res, url);
       if (o.shortLink && (url.pathname === '/s' || url.pathname.startsWith('/s/'))) {

@@ -48,6 +48,8 @@ export interface MediatorLimits {
   maxDeliveryMessages?: number;
   /** Most bytes of messages in one delivery (default 4 MiB; one message is always allowed). */
   maxDeliveryBytes?: number;
+  /** Pickup and keylist requests per second per account (default: no limit; see protocols/auth.ts). */
+  accountRateLimit?: number;
   /** Refuse messages created longer ago than this, or this far ahead (default 600 s). */
   maxMessageAgeSeconds?: number;
   /** Message ids remembered per authenticated sender against replays (default 1000). */
@@ -114,7 +116,7 @@ export class Mediator implements TransportHost {
       did: o.identity.did,
       store: o.store,
       agent: this.agent,
-      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 4 * 1024 * 1024, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, ...o.limits },
+      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 4 * 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, ...o.limits },
       live: this.live,
       logger: o.logger,
       metrics: this.metrics,

@@ -12,6 +12,7 @@ import { chatSite, defaultChatDir } from './chat.js';
 import { createRequestHandler } from './http.js';
 import { loadIdentity } from './identity.js';
 import { Mediator } from './mediator.js';
+import { clientAddressOf, guardServer, RateLimiter } from './net.js';
 import { Metrics } from './metrics.js';
 import { privateDataDir } from './files.js';
 import { ShortLinks } from './short-links.js';
@@ -68,7 +69,17 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
   const store = o.store ?? (await openStore({ data: c.data, store: c.store, pgSchema: c.pgSchema, sqliteWriter: c.sqliteWriter ?? 'auto', diskReserveBytes: c.diskReserveBytes }));
   let stopping = false;
   let mediator: Mediator | undefined;
-  const server = createServer();
+  const metrics = new Metrics();
+  // Deadlines against slowloris: Node checks them every connectionsCheckingInterval (30 s by default).
+  const server = createServer({
+    headersTimeout: Math.min(c.headersTimeoutMs, c.requestTimeoutMs),
+    requestTimeout: c.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, c.headersTimeoutMs / 4)),
+  });
+  guardServer(server, { ...c, onRefused: (reason) => metrics.inc('didcomm_mediator_refused_total', { reason }) });
+  // One budget per client address for DIDComm messages over HTTP and WebSocket alike.
+  const clientOf = clientAddressOf(c.trustProxy);
+  const ipRate = new RateLimiter(c.rateLimit);
   // We listen before the identity exists (port 0 must be known to build the DID's URL); until
   // the handler is attached, every request gets a clear 503 instead of hanging.
   const starting = (req: IncomingMessage, res: ServerResponse) => {
@@ -92,7 +103,6 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     ws.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
     ws.pathname = `${base.pathname.replace(/\/$/, '')}/ws`;
     const identity = await loadIdentity({ store, data: c.data, passphrase, httpUri: publicUrl, wsUri: ws.href, logger, scryptN: c.scryptN });
-    const metrics = new Metrics();
     const workers = o.unwrapper ? 0 : (c.unwrapWorkers ?? defaultUnwrapWorkers());
     const held = (identity.secrets as { list?: () => Secret[] }).list?.();
     // The pool needs the secrets as data; a secrets resolver that cannot list them stays inline.
@@ -112,7 +122,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       metrics,
       access: c.access,
       unwrapper,
-      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender, maxForwardPayloads: c.maxForwardPayloads, maxRecipients: c.maxRecipients },
+      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender, maxForwardPayloads: c.maxForwardPayloads, maxRecipients: c.maxRecipients, accountRateLimit: c.accountRateLimit },
     });
     const m = mediator;
     const invitation = createInvitation({
@@ -131,6 +141,8 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       logger,
       maxBytes: c.maxMessageBytes,
       rateLimit: c.rateLimit,
+      rate: ipRate,
+      clientAddress: clientOf,
       invitation: () => ({ json: invitation, url: invUrl }),
       shortLink: (u) => shortLinks.resolve(u),
       chat: o.chatDir === null ? undefined : chatSite(o.chatDir ?? defaultChatDir(), { httpUrl: publicUrl, wsUrl: ws.href }),
@@ -159,7 +171,10 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     const wss = attachWebSocketServer(server, m, {
       path: '/ws',
       maxBytes: c.maxMessageBytes,
-      messagesPerSecond: c.rateLimit,
+      admitFrame: (req) => ipRate.take(clientOf(req)),
+      maxInFlight: c.wsMaxInFlight,
+      maxBufferedBytes: c.wsMaxBufferedBytes,
+      authTimeoutMs: c.wsAuthTimeoutMs,
       onError: (code) => metrics.inc('didcomm_mediator_refused_total', { reason: `ws_${code}` }),
     });
     logger.info('mediator listening', { did: identity.did, url: `http://${localHost}:${port}/`, publicUrl, store: store.kind, ...(store instanceof SqliteStore ? { sqliteCommits: store.commits } : {}), access: c.access, unwrapWorkers: pool ? workers : 0 });

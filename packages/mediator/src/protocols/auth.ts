@@ -1,5 +1,20 @@
 import { ProblemCodes, ProblemReportError, type InboundContext } from '@didcomm-ts/core';
 import type { MediatorContext } from '../mediator.js';
+import { RateLimiter } from '../net.js';
+
+/** Code of the problem report for an account over its request rate. */
+export const RATE_LIMITED = 'e.p.req.rate-limited';
+
+// One set of buckets per mediator; keyed by DID, and bounded (anyone can make DIDs).
+const accountRates = new WeakMap<MediatorContext, RateLimiter>();
+
+function allowAccount(m: MediatorContext, did: string): boolean {
+  const rate = m.limits.accountRateLimit;
+  if (!Number.isFinite(rate)) return true;
+  let r = accountRates.get(m);
+  if (!r) accountRates.set(m, (r = new RateLimiter(rate, 100_000)));
+  return r.take(did);
+}
 
 /**
  * The DID a request comes from, when it is authcrypted (the sender is proven by the
@@ -12,14 +27,23 @@ export function authcryptSender(ctx: InboundContext): string {
   return ctx.sender;
 }
 
-/** The sender, when it was granted mediation and is still allowed. Throws a problem report. */
+/**
+ * The sender, when it was granted mediation, is still allowed and within its request rate
+ * (accountRateLimit, whatever address or connection it uses). Throws a problem report. The
+ * WebSocket it came on counts as authenticated from then on (no idle deadline).
+ */
 export async function grantedAccount(ctx: InboundContext, m: MediatorContext): Promise<string> {
   const did = authcryptSender(ctx);
+  if (!allowAccount(m, did)) {
+    m.metrics.inc('didcomm_mediator_refused_total', { reason: 'account_rate_limited' });
+    throw new ProblemReportError(RATE_LIMITED, 'At most {1} requests a second per account', [String(m.limits.accountRateLimit)]);
+  }
   const [account, allowed] = await Promise.all([m.store.getAccount(did), m.allowed(did)]);
   if (!account || !allowed) {
     m.metrics.inc('didcomm_mediator_refused_total', { reason: 'not_granted' });
     throw new ProblemReportError(ProblemCodes.NOT_AUTHORIZED, 'Mediation was not granted to {1}', [did]);
   }
+  ((ctx.state as { session?: object }).session as { authenticated?: () => void } | undefined)?.authenticated?.();
   return did;
 }
 

@@ -8,6 +8,54 @@ import { grantedAccount, respond } from './auth.js';
 
 const MAX_ACK_IDS = 1000;
 
+/**
+ * What a WebSocket carried and was not acknowledged yet: id -> bytes. A delivery-request on the
+ * same connection leaves these out, so a client that asks again and again without reading (or
+ * before acknowledging) gets each message once, not a fresh copy of up to maxDeliveryBytes per
+ * request; once it holds a full delivery's worth unacknowledged it gets nothing more there.
+ * Another connection (a reconnect) gets them again: delivery stays at-least-once.
+ */
+interface Held {
+  ids: Map<string, number>;
+  bytes: number;
+}
+const heldOn = new WeakMap<Session, Held>();
+
+function heldBy(session: Session | undefined): Held | undefined {
+  if (session?.kind !== 'ws') return undefined;
+  let h = heldOn.get(session);
+  if (!h) heldOn.set(session, (h = { ids: new Map(), bytes: 0 }));
+  return h;
+}
+
+function hold(m: MediatorContext, h: Held | undefined, queued: readonly QueuedMessage[]): void {
+  if (!h) return;
+  for (const q of queued) {
+    if (h.ids.has(q.id)) continue;
+    h.ids.set(q.id, q.message.length);
+    h.bytes += q.message.length;
+  }
+  // Bounded: a live client that never acknowledges forgets the oldest (they may come again).
+  for (const [id, bytes] of h.ids) {
+    if (h.ids.size <= 10 * m.limits.maxDeliveryMessages) break;
+    h.ids.delete(id);
+    h.bytes -= bytes;
+  }
+}
+
+function release(h: Held | undefined, ids: Iterable<string>): void {
+  if (!h) return;
+  for (const id of ids) {
+    const bytes = h.ids.get(id);
+    if (bytes === undefined) continue;
+    h.ids.delete(id);
+    h.bytes -= bytes;
+  }
+}
+
+/** Has this connection a full delivery (bytes or count) unacknowledged? */
+const full = (m: MediatorContext, h: Held | undefined) => h !== undefined && (h.bytes >= m.limits.maxDeliveryBytes || h.ids.size >= m.limits.maxDeliveryMessages);
+
 export function registerPickup(m: MediatorContext): void {
   for (const t of [PICKUP[3], PICKUP[4]]) {
     const roles = { roles: ['mediator'] };
@@ -63,12 +111,26 @@ async function deliveryRequest(ctx: InboundContext, m: MediatorContext, t: Picku
   const limit = ctx.message.body?.limit;
   if (!Number.isInteger(limit) || (limit as number) < 1) throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.limit must be a positive integer');
   const recipientDid = recipientFilter(ctx);
-  const queued = await m.store.fetch(account, Math.min(limit as number, m.limits.maxDeliveryMessages), recipientDid);
+  const want = Math.min(limit as number, m.limits.maxDeliveryMessages);
+  const held = heldBy(sessionOf(ctx));
+  let queued: QueuedMessage[] = [];
+  if (!full(m, held)) {
+    const skip = held?.ids.size ?? 0;
+    const fetched = await m.store.fetch(account, want + skip, recipientDid);
+    // The whole queue was read: held ids not in it were acknowledged elsewhere or expired.
+    if (held && fetched.length < want + skip && recipientDid === undefined) {
+      const present = new Set(fetched.map((q) => q.id));
+      release(held, [...held.ids.keys()].filter((id) => !present.has(id)));
+    }
+    queued = held ? fetched.filter((q) => !held.ids.has(q.id)).slice(0, want) : fetched;
+  }
   if (queued.length === 0 && t.version === 3) {
     // 3.0: an empty queue is answered with a status at once.
     return respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx), recipientDid) });
   }
   const atts = attachments(m, queued);
+  // Before the first await: requests handled alongside this one on the connection skip them.
+  hold(m, held, queued.slice(0, atts.length));
   await respond(ctx, m, { type: t.delivery, body: recipientDid !== undefined ? { recipient_did: recipientDid } : {}, attachments: atts });
   m.metrics.inc('didcomm_mediator_messages_delivered_total', { mode: 'pickup' }, atts.length);
 }
@@ -80,6 +142,7 @@ async function messagesReceived(ctx: InboundContext, m: MediatorContext, t: Pick
     throw new ProblemReportError(ProblemCodes.BAD_MESSAGE, 'body.message_id_list must be an array of at most {1} ids', [String(MAX_ACK_IDS)]);
   }
   // Only the account's own rows can go: ids of another queue delete nothing.
+  release(heldBy(sessionOf(ctx)), ids as string[]);
   const n = await m.store.ack(account, ids as string[]);
   m.metrics.inc('didcomm_mediator_messages_acknowledged_total', undefined, n);
   await respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx)) });
@@ -112,13 +175,20 @@ export async function deliverLive(m: MediatorContext, account: string, ids: stri
   // As many deliveries as the count and byte limits need (attachments() always takes one).
   for (let i = 0; i < queued.length; ) {
     const atts = attachments(m, queued.slice(i, i + m.limits.maxDeliveryMessages));
+    const sent = queued.slice(i, i + atts.length);
     for (const e of entries) {
       const t = PICKUP[e.version];
+      // What a delivery-request already carried on this connection does not go twice.
+      const held = heldBy(e.session);
+      const fresh = held && sent.some((q) => held.ids.has(q.id)) ? sent.filter((q) => !held.ids.has(q.id)) : sent;
+      if (fresh.length === 0) continue;
+      const these = fresh === sent ? atts : attachments(m, fresh);
+      hold(m, held, fresh);
       await m.agent.send(
-        { id: newId(), type: t.delivery, from: e.ourDid, to: [account], created_time: Math.floor(Date.now() / 1000), body: {}, attachments: atts },
+        { id: newId(), type: t.delivery, from: e.ourDid, to: [account], created_time: Math.floor(Date.now() / 1000), body: {}, attachments: these },
         { session: e.session },
       );
-      m.metrics.inc('didcomm_mediator_messages_delivered_total', { mode: 'live' }, atts.length);
+      m.metrics.inc('didcomm_mediator_messages_delivered_total', { mode: 'live' }, these.length);
     }
     // receivedAt is when it was queued (epoch ms: comparable across instances, give or take their clocks).
     const now = Date.now();

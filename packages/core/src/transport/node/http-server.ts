@@ -32,31 +32,62 @@ export function statusFor(e: unknown): number {
   }
 }
 
-/** Read a request body up to `max` bytes; null when it is larger. */
+/**
+ * Read a request body up to `max` bytes; null when it is larger, as soon as it is (a declared
+ * length at once, a chunked body at the chunk that passes `max`). The rest is not read: answer
+ * 413 with `connection: close` so that the socket goes instead of taking in gigabytes to discard.
+ */
 export function readBody(req: IncomingMessage, max: number): Promise<string | null> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > max) {
-      req.resume();
       resolve(null);
       return;
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
-    req.on('data', (c: Buffer) => {
-      if (over) return;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (c: Buffer) => {
       size += c.length;
-      if (size > max) {
-        over = true;
-        chunks.length = 0;
+      if (size <= max) {
+        chunks.push(c);
         return;
       }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(over ? null : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+      stop();
+      chunks.length = 0;
+      req.pause();
+      resolve(null);
+    };
+    const onEnd = () => {
+      stop();
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    };
+    const onError = (e: Error) => {
+      stop();
+      reject(e);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
   });
+}
+
+/**
+ * For a request refused before its body is read: a short body (declared, at most `max`) is
+ * drained so the connection can serve the next request; any other is not read, and the answer
+ * carries `connection: close` (spread the returned headers into it).
+ */
+export function skipBody(req: IncomingMessage, max: number): Record<string, string> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (req.headers['transfer-encoding'] === undefined && Number.isFinite(declared) && declared <= max) {
+    req.resume();
+    return {};
+  }
+  return { connection: 'close' };
 }
 
 let counter = 0;
@@ -113,16 +144,15 @@ export function httpReplySession(): { session: Session; close(): void; respond(r
  */
 export function createHttpHandler(host: TransportHost, o: HttpHandlerOptions = {}) {
   const maxBytes = o.maxBytes ?? 1024 * 1024;
-  const refuse = (res: ServerResponse, status: number, code: string, message: string) => {
+  const refuse = (res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) => {
     o.onError?.(status, code);
     if (res.headersSent) return;
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: code, message }));
+    res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify({ error: code, message }));
   };
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'POST a DIDComm message');
+    if (req.method !== 'POST') return refuse(res, 405, 'method_not_allowed', 'POST a DIDComm message', skipBody(req, maxBytes));
     if (!isDIDCommMediaType(req.headers['content-type'])) {
-      req.resume();
-      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json');
+      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json', skipBody(req, maxBytes));
     }
     let body: string | null;
     try {
@@ -130,7 +160,7 @@ export function createHttpHandler(host: TransportHost, o: HttpHandlerOptions = {
     } catch {
       return refuse(res, 400, 'bad_request', 'the request body could not be read');
     }
-    if (body === null) return refuse(res, 413, ErrorCodes.LIMIT_EXCEEDED, `messages are limited to ${maxBytes} bytes`);
+    if (body === null) return refuse(res, 413, ErrorCodes.LIMIT_EXCEEDED, `messages are limited to ${maxBytes} bytes`, { connection: 'close' });
     const exchange = httpReplySession();
     try {
       await host.receive(body, exchange.session);
