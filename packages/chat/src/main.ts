@@ -126,12 +126,16 @@ function onConnection(state: Connection, detail?: string) {
   document.body.dataset.connection = state;
 }
 
-function showIdentity(s: ChatSession) {
+async function showIdentity(s: ChatSession) {
   const base = `${location.origin}${location.pathname}`;
   const link = s.invitationUrl(base);
   ui.myDid.textContent = s.identity.did;
+  // The field shows the whole link; the QR code carries the mediator's short link to it when
+  // there is one (a code a phone reads at a glance), the whole link otherwise.
   ui.myLink.value = link;
-  ui.qr.replaceChildren(qrSvg(link, 'QR code of your invitation link'));
+  const qrText = await s.shortInvitationUrl(base).catch(() => link);
+  ui.qr.dataset.link = qrText;
+  ui.qr.replaceChildren(qrSvg(qrText, 'QR code of your invitation link'));
 }
 
 ui.copy.addEventListener('click', async () => {
@@ -212,7 +216,7 @@ async function main() {
     connection: onConnection,
     error: showError,
   });
-  showIdentity(session);
+  await showIdentity(session);
   ui.myName.textContent = nickname(session.identity.did);
   document.body.dataset.did = session.identity.did;
   const recent = [...contacts.values()].sort((a, b) => b.lastAt - a.lastAt)[0];

@@ -15,6 +15,7 @@ import {
   registerStandardProtocols,
   resolveInvitationUrl,
   sendBasicMessage,
+  shortenUrl,
   type Message,
   type WebSocketConstructor,
 } from '@didcomm-ts/core';
@@ -158,6 +159,14 @@ export class ChatSession {
   }
   invitationUrl(base: string): string {
     return invitationUrl(this.invitation(), base);
+  }
+  /**
+   * A short link to our invitation from the mediator (shorten-url 1.0): the whole invitation
+   * makes a QR code too dense for a phone camera. Asking again gives the same link while it lasts.
+   */
+  async shortInvitationUrl(base: string): Promise<string> {
+    const { shortenedUrl } = await shortenUrl.requestShortenedUrl(this.agent, this.identity.mediatorDid, { url: this.invitationUrl(base), goalCode: shortenUrl.GoalCodes.OOB_V2 }, { timeoutMs: 5000 });
+    return shortenedUrl;
   }
 
   /** Accept a pasted invitation (link or JSON): ping the inviter in the invitation's thread. Returns the inviter's DID. */

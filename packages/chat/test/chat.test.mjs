@@ -139,6 +139,7 @@ test('GET /chat serves the built page: content types, cache headers, CSP', async
 
 let aliceDid;
 let bobDid;
+let aliceQr;
 
 test('two pages in separate browser contexts chat through the mediator', async () => {
   const a = await open(alice);
@@ -146,6 +147,13 @@ test('two pages in separate browser contexts chat through the mediator', async (
   const link = await a.inputValue('#my-link');
   assert.ok(link.startsWith(`${mediator.url}chat?_oob=`), link);
   assert.equal(await a.locator('#qr svg path').count(), 1, 'the QR code is drawn');
+  // The QR code carries the mediator's short link (a sparse code), which leads to the whole link.
+  const qrLink = await a.getAttribute('#qr', 'data-link');
+  assert.ok(qrLink.startsWith(`${mediator.url}s?_oobid=`) && qrLink.length < 100, qrLink);
+  const redirect = await fetch(qrLink, { redirect: 'manual' });
+  assert.equal(redirect.status, 302);
+  assert.equal(redirect.headers.get('location'), link);
+  aliceQr = qrLink;
 
   // Bob opens Alice's link: the page accepts the invitation in its address.
   const b = await open(bob, link);
@@ -190,6 +198,7 @@ test('a reload keeps the same DID and mediation, and live delivery resumes', asy
   await alice.page.waitForFunction(() => ['ready', 'failed'].includes(document.body.dataset.state), null, { timeout: WAIT });
   assert.equal(await ready(alice.page), aliceDid);
   assert.equal(await alice.page.inputValue('#my-link').then((l) => l.includes('_oob=')), true);
+  assert.equal(await alice.page.getAttribute('#qr', 'data-link'), aliceQr, 'the same short link after a reload');
   await contact(alice.page, bobDid).waitFor();
   await say(bob.page, 'still there after your reload?');
   await incoming(alice.page, 'still there after your reload?').waitFor();
