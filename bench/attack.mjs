@@ -244,13 +244,13 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
       row.verdict = failed.length ? `FAIL (${failed.join(', ')})` : 'pass';
       rows.push(row);
       log(`  ${name.padEnd(16)} rss ${ms1(rssBefore)} -> peak ${ms1(row.rssPeakMiB)} MiB | /healthz p99 ${ms1(h.p99)} ms (max ${ms1(h.max)}, ${h.failed}/${h.n} failed) | honest ${Math.round(okPerSecond)}/s accepted (${JSON.stringify(honest.statuses)}), lost ${missing} | ${row.verdict}`);
-      if (result.summary) log(`  ${''.padEnd(16)} ${result.summary}`);
+      if (result.summary) log(`  ${''.padEnd(16)} ${result.summary}${result.senders ? ` (RSS growth / senders: ${Math.round((row.rssGrowthMiB * 1024) / result.senders)} KiB)` : ''}`);
       if (check) log(`  ${''.padEnd(16)} check: ${check.text}`);
       if (Object.keys(row.refused).length) log(`  ${''.padEnd(16)} refused by the mediator: ${JSON.stringify(row.refused)}`);
       if (victimGot) log(`  ${''.padEnd(16)} unsolicited messages at the live recipient: ${victimGot} (${JSON.stringify(diff(seen.other, seenBefore.other))}, warnings ${seen.warnings - seenBefore.warnings})`);
       if (abortedAt !== undefined) log(`  ${''.padEnd(16)} ABORTED: the mediator's RSS reached ${ms1(abortedAt)} MiB`);
     }
-    if (mediatorGone) log(`  ${mediatorGone}; its log: ${join(dir, 'mediator.log')} (kept)`);
+    if (mediatorGone) log(`  ${mediatorGone}; the end of its log:\n${readFileSync(join(dir, 'mediator.log'), 'utf8').slice(-2000)}`);
     log('');
     const head = ['attack', 'RSS growth MiB', '/healthz p99 ms', 'honest fwd/s fraction', 'lost', 'verdict'];
     const widths = [16, 14, 15, 21, 5, 40];
@@ -276,7 +276,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
     const timer = setTimeout(() => med.child.kill('SIGKILL'), 10_000);
     await med.exited;
     clearTimeout(timer);
-    if (!mediatorGone) rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,13 +1,15 @@
-// `npm run bench [-- filter] [--json [file]] [--time=ms] [--mediator-time=ms]`: pack and unpack
+// `npm run bench [-- filter] [--json [file]] [--time=ms] [--mediator-time=ms] [--attack-time=ms]`: pack and unpack
 // ops/s of @didcomm-ts/core against didcomm-node 0.4.1, measured side by side in one process
 // (target: at least 3x didcomm-node on every scenario), then the mediator (bench/mediator.mjs:
-// forwards/s against floors, live-mode latency). The filter `mediator` runs only the mediator
-// part; any other filter only the core scenarios it matches. See bench/README.md.
+// forwards/s against floors, live-mode latency), then the mediator under attack (bench/attack.mjs).
+// The filter `mediator` runs only the mediator part, `attack` only the attack phase; any other
+// filter only the core scenarios it matches. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { buildScenarios } from './scenarios.mjs';
 import { measurePair, memory } from './measure.mjs';
 import { runMediatorBench } from './mediator.mjs';
+import { runAttackBench } from './attack.mjs';
 
 const TARGET = 3;
 const args = process.argv.slice(2);
@@ -15,20 +17,24 @@ let filter;
 let jsonFile;
 let ms = 1000;
 let mediatorMs;
+let attackMs;
 for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--json') jsonFile = args[i + 1] && !args[i + 1].startsWith('--') ? args[++i] : 'bench/results.json';
   else if (a.startsWith('--json=')) jsonFile = a.slice(7);
   else if (a.startsWith('--time=')) ms = Number(a.slice(7));
   else if (a.startsWith('--mediator-time=')) mediatorMs = Number(a.slice(16));
+  else if (a.startsWith('--attack-time=')) attackMs = Number(a.slice(14));
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node bench/run.mjs [filter | mediator] [--json [file]] [--time=ms per measurement (default 1000)] [--mediator-time=ms per server (default 10000)]');
+    console.log('usage: node bench/run.mjs [filter | mediator | attack] [--json [file]] [--time=ms per measurement (default 1000)] [--mediator-time=ms per server (default 10000)] [--attack-time=ms per attack (default 6000)]');
     process.exit(0);
   } else filter = a.toLowerCase();
 }
 const warmupMs = Math.min(200, ms / 5);
 
-const mediatorOnly = filter === 'mediator';
+const attackOnly = filter === 'attack';
+// Either of the mediator's parts alone: no core scenarios.
+const mediatorOnly = filter === 'mediator' || attackOnly;
 const all = await buildScenarios();
 const scenarios = mediatorOnly ? [] : all.filter((s) => !filter || s.name.toLowerCase().includes(filter));
 if (scenarios.length === 0 && !mediatorOnly) {
@@ -90,15 +96,22 @@ console.log(below.length === 0
 
 // The mediator: with no filter, or alone with `mediator`.
 let mediator;
-if (!filter || mediatorOnly) {
+if (!filter || filter === 'mediator') {
   if (!mediatorOnly) console.log();
   mediator = await runMediatorBench(mediatorMs ? { ms: mediatorMs, liveMs: mediatorMs } : {});
+}
+
+// The mediator under attack: with no filter, or alone with `attack`.
+let attacks;
+if (!filter || attackOnly) {
+  if (!attackOnly) console.log();
+  attacks = await runAttackBench(attackMs ? { ms: attackMs } : {});
 }
 
 if (jsonFile) {
   const out = {
     date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, msPerMeasurement: ms, warmupMs, target: TARGET,
-    memory: { start: startMem, end: endMem }, results, mediator,
+    memory: { start: startMem, end: endMem }, results, mediator, attacks,
   };
   writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${jsonFile}`);
