@@ -85,3 +85,18 @@ test('shorten-url: expired entries are gone from the store', async () => {
   assert.equal(await store.get('a', 100), undefined);
   assert.equal(await store.has('a'), false);
 });
+
+test('shorten-url: the same requester asking twice for one URL gets one link; maxUrlChars and newId', async () => {
+  const { shortener, provider, other, http } = await setup({ maxUrlChars: 100, newId: (sender) => `id${sender.length}x${Math.random().toString(36).slice(2, 8)}` });
+  try {
+    const url = 'https://example.com/short';
+    const a = await requestShortenedUrl(provider.agent, shortener.did, { url, goalCode: 'shorten' });
+    const b = await requestShortenedUrl(provider.agent, shortener.did, { url, goalCode: 'shorten' });
+    assert.equal(b.shortenedUrl, a.shortenedUrl);
+    assert.ok(a.shortenedUrl.startsWith(`${http.base}/id${provider.did.length}x`), a.shortenedUrl);
+    // Another requester gets its own link (it could not invalidate the first one).
+    const c = await requestShortenedUrl(other.agent, shortener.did, { url, goalCode: 'shorten' });
+    assert.notEqual(c.shortenedUrl, a.shortenedUrl);
+    await assert.rejects(requestShortenedUrl(provider.agent, shortener.did, { url: `https://example.com/${'x'.repeat(100)}`, goalCode: 'shorten' }), problem('e.p.invalid_url'));
+  } finally { await http.close(); }
+});
