@@ -19,10 +19,12 @@ const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./tarballs/', import.meta.url));
 const PACKAGES = { '@didcomm-ts/core': 'packages/core', '@didcomm-ts/mediator': 'packages/mediator', '@didcomm-ts/cli': 'packages/cli' };
 
-// npm run by `npm test` passes its own settings down as npm_* variables (prefix, workspace,
-// lifecycle); the stranger's npm must not see them. The cache location is kept: it is what
-// makes the install work offline.
-const NPM_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || /^npm_config_cache$/i.test(k)));
+// npm run by `npm test` passes its state down as npm_* variables; the stranger's npm keeps the
+// settings (cache, registry, certificates: the cache is what makes the install work offline)
+// but not the project it was started in (local prefix, workspaces) nor the lifecycle.
+const NPM_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) || (/^npm_config_/i.test(k) && !/^npm_config_(local_prefix|workspaces?|include_workspace_root|global)$/i.test(k))),
+);
 NPM_ENV.npm_config_update_notifier = 'false';
 
 /** Runs a command to completion; { code, stdout, stderr }; killed (and rejected) after timeoutMs. */
@@ -144,7 +146,7 @@ describe('the packages as a stranger receives them', { timeout: 300_000 }, () =>
       const allowed = new Set([name, ...Object.keys(pkg.dependencies ?? {})]);
       // esbuild parses every module the package ships (both crypto backends, the lazily loaded
       // ones, the bins) and lists each bare import it leaves external.
-      const entryPoints = walk(at).filter((f) => f.endsWith('.js') && !f.startsWith(join(at, 'dist', 'chat')));
+      const entryPoints = walk(at).filter((f) => f.endsWith('.js') && !f.startsWith(join(at, 'dist', 'chat')) && !f.slice(at.length).includes('node_modules'));
       const { metafile } = await esbuild.build({ entryPoints, absWorkingDir: project, bundle: true, packages: 'external', platform: 'node', format: 'esm', write: false, outdir: join(work, 'scan'), metafile: true, logLevel: 'silent' });
       const missing = new Set();
       for (const [file, input] of Object.entries(metafile.inputs)) {
