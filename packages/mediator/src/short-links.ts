@@ -91,7 +91,12 @@ export class ShortLinks {
         slugs: false,
         schemes: ['http', 'https', 'didcomm'],
         authorize: (sender, url) => this.#authorize(sender, url),
-        newId: async (sender) => `${rowHash((await this.#accountOf(sender))!)}${randomBytes(8).toString('base64url')}`,
+        newId: async (sender) => {
+          // authorize ran first; an account revoked since then is refused the same way.
+          const account = await this.#accountOf(sender);
+          if (account === undefined) throw new ProblemReportError(ProblemCodes.NOT_AUTHORIZED, 'Only DIDs granted mediation here may shorten URLs');
+          return `${rowHash(account)}${randomBytes(8).toString('base64url')}`;
+        },
       },
     });
   }
