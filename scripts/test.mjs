@@ -33,8 +33,8 @@ if (selected.length === 0) {
   process.exit(1);
 }
 
-// Browser tests drive Chromium through playwright-core (see scripts/chromium.mjs).
-const usesBrowser = (f) => /playwright-core|browser\/harness\.mjs|scripts\/chromium\.mjs/.test(readFileSync(f, 'utf8'));
+// Browser tests drive Chromium through playwright-core, directly or through core's browser harness.
+const usesBrowser = (f) => /playwright-core|\/harness\.mjs'|\/chromium\.mjs'/.test(readFileSync(f, 'utf8'));
 const env = { ...process.env };
 if (selected.some(usesBrowser)) {
   const browser = ensureChromium({ env });
