@@ -54,8 +54,10 @@ test('a WebSocket client that never reads: 30 delivery-requests for ~3.8 MB keep
     latencies.sort((a, b) => a - b);
     const worst = latencies.at(-1);
     console.log(`RSS ${base.toFixed(0)} -> peak ${peak.toFixed(0)} MB; /healthz p50 ${latencies[latencies.length >> 1].toFixed(1)} ms, max ${worst.toFixed(1)} ms`);
-    assert.ok(peak - base < 150, `RSS grew by ${(peak - base).toFixed(0)} MB (was ~520 MB before flow control)`);
-    assert.ok(worst < 1500, `/healthz took up to ${worst.toFixed(0)} ms`);
+    assert.ok(peak - base < 150, `RSS grew by ${(peak - base).toFixed(0)} MB (556 MB without flow control)`);
+    // Without flow control: 7 s at the median (a loaded 2-core machine gives the spikes here).
+    assert.ok(latencies[latencies.length >> 1] < 250, `/healthz took ${latencies[latencies.length >> 1].toFixed(0)} ms at the median`);
+    assert.ok(worst < 2500, `/healthz took up to ${worst.toFixed(0)} ms`);
 
     // Nothing was lost: the account's own honest connection picks everything up.
     assert.equal(await bob.client.pickupAll({ batch: 50 }), 46);
