@@ -2,7 +2,7 @@
 // clients keep forwarding and picking up live; per attack it reports the mediator's RSS growth,
 // /healthz p99, the honest forwards/s as a fraction of the same run without an attack, and the
 // messages lost, against the targets (TARGETS). See bench/README.md.
-// `node bench/attack.mjs [--only=NAME[,NAME]] [--quick] [--time=ms] [--drain=ms] [--rate=N] [--rate-limit=N] [--json [file]]`,
+// `node bench/attack.mjs [--only=NAME[,NAME]] [--quick] [--time=ms] [--drain=ms] [--rate=N] [--rate-limit=N] [--profile=DIR] [--json [file]]`,
 // or `npm run bench -- attack`.
 //
 // Processes: this one orchestrates, samples the mediator's RSS (/proc) and probes /healthz; the
@@ -41,9 +41,11 @@ const ABORT_RSS_MIB = 2048;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** The mediator in its own process; resolves once it listens. */
-function startMediatorProcess(dir, flags) {
+function startMediatorProcess(dir, flags, profileDir) {
   const logFd = openSync(join(dir, 'mediator.log'), 'a');
-  const child = fork(fileURLToPath(new URL('./attack-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'] });
+  // --profile=DIR: a CPU profile of the mediator's main thread over the whole run, written as it exits.
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = fork(fileURLToPath(new URL('./attack-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv });
   closeSync(logFd);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   const ready = new Promise((resolve, reject) => {
@@ -142,14 +144,14 @@ function findingCheck(name, r, victimGot) {
   }
 }
 
-export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 6000, drainMs = quick ? 1500 : 3000, rate = 100, rateLimit, log = console.log } = {}) {
+export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 6000, drainMs = quick ? 1500 : 3000, rate = 100, rateLimit, profileDir, log = console.log } = {}) {
   const names = only ?? (quick ? QUICK : ATTACKS.map((a) => a.name));
   const unknown = names.filter((n) => !ATTACKS.some((a) => a.name === n));
   if (unknown.length) throw new TypeError(`unknown attack ${unknown.join(', ')}; attacks: ${ATTACKS.map((a) => a.name).join(', ')}`);
   const phases = ['baseline', ...names];
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-attack-bench-'));
   const flags = ['--port=0', '--host=127.0.0.1', `--data=${join(dir, 'data')}`, ...(rateLimit ? [`--rate-limit=${rateLimit}`] : [])];
-  const med = startMediatorProcess(dir, flags);
+  const med = startMediatorProcess(dir, flags, profileDir);
   const gen = loadGenerator();
   const rec = loadGenerator();
   const attacker = loadGenerator('./attacker.mjs');
@@ -284,14 +286,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   if (args.includes('--help') || args.includes('-h')) {
-    console.log(`usage: node bench/attack.mjs [--only=NAME[,NAME]] [--quick] [--time=ms per attack (6000)] [--drain=ms (3000)] [--rate=honest forwards/s (100)] [--rate-limit=N (mediator flag)] [--json [file]]\nattacks:\n${ATTACKS.map((a) => `  ${a.name.padEnd(16)} ${a.what}`).join('\n')}`);
+    console.log(`usage: node bench/attack.mjs [--only=NAME[,NAME]] [--quick] [--time=ms per attack (6000)] [--drain=ms (3000)] [--rate=honest forwards/s (100)] [--rate-limit=N (mediator flag)] [--profile=DIR (the mediator's CPU profile)] [--json [file]]\nattacks:\n${ATTACKS.map((a) => `  ${a.name.padEnd(16)} ${a.what}`).join('\n')}`);
     process.exit(0);
   }
   const json = args.includes('--json') ? (args[args.indexOf('--json') + 1]?.startsWith('--') === false ? args[args.indexOf('--json') + 1] : 'bench/attack-results.json') : opt('json');
   const num = (name) => (opt(name) !== undefined ? Number(opt(name)) : undefined);
   const result = await runAttackBench({
     only: opt('only')?.split(','), quick: args.includes('--quick'),
-    ...(num('time') ? { ms: num('time') } : {}), ...(num('drain') ? { drainMs: num('drain') } : {}), ...(num('rate') ? { rate: num('rate') } : {}), rateLimit: num('rate-limit'),
+    ...(num('time') ? { ms: num('time') } : {}), ...(num('drain') ? { drainMs: num('drain') } : {}), ...(num('rate') ? { rate: num('rate') } : {}), rateLimit: num('rate-limit'), profileDir: opt('profile'),
   });
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
