@@ -159,9 +159,14 @@ test('a WebSocket that never authenticates is closed after wsAuthTimeoutMs; an a
   const resolver = createResolver();
   const bob = await mediatedClient(m.did, resolver);
   let idle;
+  let noisy;
   let authed;
+  let timer;
   try {
     idle = await wsFrom(ATTACKER, m.wsUrl);
+    // Frames that are refused do not count as activity.
+    noisy = await wsFrom(ATTACKER, m.wsUrl);
+    timer = setInterval(() => noisy.ws.readyState === 1 && noisy.ws.send('{"not":"didcomm"}'), 100);
     authed = await wsFrom(HONEST, m.wsUrl);
     const replies = [];
     authed.ws.on('message', (d) => replies.push(d));
@@ -170,12 +175,15 @@ test('a WebSocket that never authenticates is closed after wsAuthTimeoutMs; an a
     const { code, at } = await Promise.race([idle.closed, sleep(3000).then(() => ({ code: 'still open' }))]);
     assert.equal(code, 1008);
     assert.ok(at - started < 2500);
+    assert.equal((await Promise.race([noisy.closed, sleep(1000).then(() => ({ code: 'still open' }))])).code, 1008);
     await sleep(700);
     assert.equal(replies.length, 1, 'the status came back');
     assert.equal(authed.ws.readyState, 1, 'the authenticated connection is still open');
-    assert.equal(await refused(m.url, 'ws_auth_timeout'), 1);
+    assert.equal(await refused(m.url, 'ws_auth_timeout'), 2);
   } finally {
+    clearInterval(timer);
     idle?.ws.terminate();
+    noisy?.ws.terminate();
     authed?.ws.terminate();
     await bob.agent.stop();
     await m.stop();
@@ -187,18 +195,20 @@ test('the rate limit is per address, WebSocket and HTTP together; a socket that 
   let attacker;
   try {
     attacker = await wsFrom(ATTACKER, m.wsUrl);
-    // A burst over WebSocket spends the address's budget for HTTP too; another address keeps its own.
-    for (let i = 0; i < 100; i++) attacker.ws.send('{"not":"didcomm"}');
-    await sleep(50);
-    assert.equal(await postFrom(ATTACKER, m.url), 429);
-    assert.equal(await postFrom(HONEST, m.url), 400);
     const started = Date.now();
     let sent = 0;
     // 200 frames a second, ten times the rate, until the mediator closes the socket.
-    while (attacker.ws.readyState === 1 && Date.now() - started < 8000) {
-      for (let i = 0; i < 10 && attacker.ws.readyState === 1; i++, sent++) attacker.ws.send('{"not":"didcomm"}');
-      await sleep(50);
-    }
+    const flood = (async () => {
+      while (attacker.ws.readyState === 1 && Date.now() - started < 8000) {
+        for (let i = 0; i < 10 && attacker.ws.readyState === 1; i++, sent++) attacker.ws.send('{"not":"didcomm"}');
+        await sleep(50);
+      }
+    })();
+    // While it floods, the address's budget is spent for HTTP too; another address keeps its own.
+    while ((await refused(m.url, 'ws_rate_limited')) === 0 && Date.now() - started < 3000) await sleep(20);
+    assert.equal(await postFrom(ATTACKER, m.url), 429);
+    assert.equal(await postFrom(HONEST, m.url), 400);
+    await flood;
     const { code } = await Promise.race([attacker.closed, sleep(2000).then(() => ({ code: 'still open' }))]);
     assert.equal(code, 1008, `closed after ${Date.now() - started} ms and ${sent} frames`);
     assert.ok((await refused(m.url, 'ws_rate_limited')) > 0);

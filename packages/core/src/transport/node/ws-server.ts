@@ -29,8 +29,10 @@ export interface WsServerOptions {
   maxBufferedBytes?: number;
   drainTimeoutMs?: number;
   /**
-   * Close (1008) a connection whose session was not marked `authenticated()` within this many
-   * ms (default 0: never), so sockets that never prove who they are do not stay open.
+   * Close (1008) a connection whose session was never marked `authenticated()` once no message
+   * of it was handled successfully for this many ms (default 0: never): sockets that never
+   * prove who they are do not stay open idle, while anonymous senders (forwards) that keep
+   * sending keep theirs.
    */
   authTimeoutMs?: number;
   /**
@@ -144,19 +146,24 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
         if (ws.readyState === WebSocket.CLOSED) listener();
         else ws.once('close', listener);
       },
-      /** The peer proved who it is: the authentication deadline no longer applies. */
+      /** The peer proved who it is: the idle deadline no longer applies. */
       authenticated: () => {
+        proven = true;
         clearTimeout(authTimer);
         authTimer = undefined;
       },
     };
-    if (o.authTimeoutMs && o.authTimeoutMs > 0) {
+    let proven = false;
+    const armAuthTimer = () => {
+      if (proven || !o.authTimeoutMs || o.authTimeoutMs <= 0) return;
+      clearTimeout(authTimer);
       authTimer = setTimeout(() => {
         authTimer = undefined;
         o.onError?.('auth_timeout');
         closeSoon(1008, 'no authenticated request in time');
       }, o.authTimeoutMs);
-    }
+    };
+    armAuthTimer();
 
     // Inbound: at most maxInFlight frames handled at once. ws goes on parsing what it had
     // already read after pause(), so those frames wait here (a socket's read, no more).
@@ -166,7 +173,7 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
       inFlight++;
       host
         .receive(text, session)
-        .catch((e) => o.onError?.(e?.code ?? 'internal_error'))
+        .then(armAuthTimer, (e) => o.onError?.(e?.code ?? 'internal_error'))
         .finally(() => {
           inFlight--;
           flow();
