@@ -7,6 +7,7 @@ export interface Logger {
 }
 
 const noop = () => undefined;
+/** A logger that drops everything (the Agent's default). */
 export const silentLogger: Logger = { debug: noop, info: noop, warn: noop, error: noop };
 
 /** One JSON object a line on stderr (or the given sink). */

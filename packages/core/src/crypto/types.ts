@@ -1,5 +1,6 @@
 /** Curves we handle. Ed25519 signs; X25519 agrees; the NIST curves and secp256k1 do both. */
 export type Curve = 'Ed25519' | 'X25519' | 'P-256' | 'P-384' | 'P-521' | 'secp256k1';
+/** JWS signature algorithms, one per signing curve: EdDSA (Ed25519), ES256 (P-256), ES256K (secp256k1), ES384 (P-384), ES512 (P-521). */
 export type SignAlg = 'EdDSA' | 'ES256' | 'ES256K' | 'ES384' | 'ES512';
 /** DIDComm uses the first three; the others exist for general JOSE interop (ECDH-1PU draft examples). */
 export type ContentEncAlg = 'A256CBC-HS512' | 'A256GCM' | 'XC20P' | 'A128CBC-HS256' | 'A128GCM';

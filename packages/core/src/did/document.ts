@@ -8,6 +8,7 @@ import { base58Decode, multikeyToPublicRaw } from '../keys/multikey.js';
 import { absoluteId } from './url.js';
 import type { DIDDocument, Service, ServiceEndpointObject, VerificationMethod } from './types.js';
 
+/** The verification relationships of DID Core: what a DID authorizes a key to do. */
 export type Relationship = 'authentication' | 'keyAgreement' | 'assertionMethod' | 'capabilityInvocation' | 'capabilityDelegation';
 
 const RELATIONSHIPS = ['authentication', 'keyAgreement', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation'] as const;
@@ -74,6 +75,7 @@ export function methodsFor(doc: DIDDocument, rel: Relationship): VerificationMet
   return (ix.relationships.get(rel) ?? []).map((id) => ix.byId.get(id)).filter((vm): vm is VerificationMethod => vm !== undefined);
 }
 
+/** True when the document lists `kid` (absolute or relative) under the relationship `rel`. */
 export const isAuthorized = (doc: DIDDocument, rel: Relationship, kid: string): boolean => (indexOf(doc).relationships.get(rel) ?? []).includes(absoluteId(doc.id, kid));
 
 const publicKeyCache = new WeakMap<object, { curve: Curve; raw: Uint8Array }>();

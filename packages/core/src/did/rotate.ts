@@ -21,6 +21,7 @@ export type RotationClaims = {
   jti?: string;
 };
 
+/** Options of rotateDID: the DID retired, the DID taking over, and the key that signs the from_prior JWT. */
 export interface RotateDIDOptions {
   /** The DID being retired (iss). */
   oldDid: string;

@@ -7,6 +7,7 @@ import { DIDCommError, ErrorCodes } from '../errors.js';
 const DID_RE = /^did:[a-z0-9]+:[A-Za-z0-9._%:-]*[A-Za-z0-9._%-]$/;
 export const MAX_DID_LENGTH = 8192;
 
+/** A DID URL split into its parts (parseDidUrl). */
 export interface ParsedDidUrl {
   did: string;
   path?: string;
@@ -14,6 +15,7 @@ export interface ParsedDidUrl {
   fragment?: string;
 }
 
+/** True for a syntactically valid DID (no path, query or fragment), at most 8192 characters. */
 export const isDid = (s: unknown): s is string => typeof s === 'string' && s.length <= MAX_DID_LENGTH && DID_RE.test(s);
 
 /** Split a DID URL into DID, path, query and fragment; throws MALFORMED if the DID part is invalid. */

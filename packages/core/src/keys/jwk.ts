@@ -3,6 +3,7 @@ import { decode, encode } from '../util/base64url.js';
 import { CURVE_INFO, isCurve, type Curve, type PublicKey } from '../crypto/types.js';
 import { concat } from '../util/bytes.js';
 
+/** A public key as a JWK: OKP (Ed25519, X25519) or EC (P-256, P-384, P-521, secp256k1). */
 export interface PublicJwk {
   kty: 'OKP' | 'EC';
   crv: Curve;
@@ -11,6 +12,7 @@ export interface PublicJwk {
   kid?: string;
   [k: string]: unknown;
 }
+/** A private key as a JWK: the public JWK and its private scalar `d`. */
 export interface PrivateJwk extends PublicJwk {
   d: string;
 }
@@ -62,6 +64,7 @@ export function jwkPrivateScalar(jwk: Record<string, unknown>): Uint8Array {
   return d;
 }
 
+/** The JWK of a raw public key (32 bytes for OKP curves, the uncompressed SEC1 point for EC curves). */
 export function publicRawToJwk(curve: Curve, raw: Uint8Array): PublicJwk {
   const info = CURVE_INFO[curve];
   if (info.kty === 'OKP') return { kty: 'OKP', crv: curve, x: encode(raw) };

@@ -8,6 +8,7 @@ export interface AttachmentData {
   [k: string]: unknown;
 }
 
+/** An attachment (spec "Attachments"): its data inline (base64 or JSON), by reference (links), or signed (jws). */
 export interface Attachment {
   id?: string;
   description?: string;
@@ -45,6 +46,9 @@ export interface Message {
   [header: string]: unknown;
 }
 
+/** The media type (and `typ`) of plaintext messages. */
 export const PLAINTEXT_TYP = 'application/didcomm-plain+json';
+/** The media type (and JWS `typ`) of signed messages. */
 export const SIGNED_TYP = 'application/didcomm-signed+json';
+/** The media type (and JWE `typ`) of encrypted messages. */
 export const ENCRYPTED_TYP = 'application/didcomm-encrypted+json';

@@ -20,6 +20,7 @@ const isDidOrDidUrlWithoutFragment = (s: unknown): boolean => {
   }
 };
 
+/** Options of validateMessage. */
 export interface ValidateOptions {
   /** didcomm-rust and DIDComm v2.0 require `body`; v2.1 makes it optional (ERRATA 11). */
   requireBody?: boolean;

@@ -13,6 +13,10 @@ import type { GeneralJwe } from '../jwe/types.js';
 import { decode, fromUtf8 } from '../util/base64url.js';
 import { parseJson } from '../util/json.js';
 
+/**
+ * The routing 2.0 forward message type: a mediator's instruction to pass its attachment on to `body.next`.
+ * @see https://identity.foundation/didcomm-messaging/spec/#messages
+ */
 export const FORWARD_TYPE = 'https://didcomm.org/routing/2.0/forward';
 
 /** The endpoint a message for `did` goes to, with the routing keys in wire order. */

@@ -29,6 +29,7 @@ export function parseDidJwk(did: string): PublicJwk {
   return jwk as PublicJwk;
 }
 
+/** The DID document of a did:jwk, built from the DID itself (no network); throws ERR_MALFORMED for a bad did:jwk. */
 export function resolveDidJwk(did: string): DIDDocument {
   const jwk = parseDidJwk(did);
   const { curve } = jwkToPublicRaw(jwk);

@@ -7,6 +7,7 @@ import { multikeyToPublicRaw, publicRawToMultikey } from '../../keys/multikey.js
 import type { DIDDocument, VerificationMethod } from '../types.js';
 import { asMalformed, canAgree, canSign, contextsFor, malformedDid, vmBody, type KeyEncoding, type RawKey } from './common.js';
 
+/** How did:key documents are expanded (the did:key spec's resolution options). */
 export interface DidKeyOptions {
   /**
    * How keys are written. The default follows the spec's own example: the 2020 suites
@@ -20,6 +21,7 @@ export interface DidKeyOptions {
 
 const MSI_RE = /^z[1-9A-HJ-NP-Za-km-z]{1,400}$/;
 
+/** The did:key of a raw public key (its multicodec key, base58btc). */
 export const didKeyFromPublicKey = (curve: Curve, raw: Uint8Array): string => `did:key:${publicRawToMultikey(curve, raw)}`;
 
 /** The multibase value and decoded key of a did:key, validated. */
@@ -77,6 +79,7 @@ function reorder(doc: DIDDocument): DIDDocument {
   return out as DIDDocument;
 }
 
+/** The DID document of a did:key, built from the DID itself (no network); an Ed25519 key also gets its derived X25519 key-agreement key unless disabled. */
 export function resolveDidKey(did: string, options: DidKeyOptions = {}): DIDDocument {
   const { key } = parseDidKey(did);
   const encoding: KeyEncoding = options.publicKeyFormat ?? 'Suite2020';

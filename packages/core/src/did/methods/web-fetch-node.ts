@@ -23,6 +23,7 @@ export function isPrivateAddress(address: string): boolean {
   return blocked.check(address, 'ipv6');
 }
 
+/** A did:web host resolved to a private, loopback or link-local address (code ERR_PRIVATE_ADDRESS), refused before connecting. */
 export class PrivateAddressError extends Error {
   readonly code = 'ERR_PRIVATE_ADDRESS';
   constructor(host: string, address: string) {
@@ -45,6 +46,7 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
   });
 }
 
+/** Options of guardedFetch. */
 export interface GuardedFetchOptions {
   /** Let did:web reach private and local addresses (tests, intranets). Default false. */
   allowPrivateNetwork?: boolean;

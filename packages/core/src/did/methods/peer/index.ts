@@ -10,6 +10,7 @@ import { checkPeer3, peer3FromPeer2 } from './numalgo3.js';
 import { contextualizePeer4, isPeer4Short, parsePeer4Long } from './numalgo4.js';
 import { PeerDidStore } from './store.js';
 
+/** Options of resolvePeerDid. */
 export interface PeerResolveOptions {
   /** Document format (default 'current'); see PeerDocFormat. */
   format?: PeerDocFormat;

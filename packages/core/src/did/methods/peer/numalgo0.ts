@@ -7,6 +7,7 @@ import { legacyContexts, legacyEncoding, legacyKeyId, type PeerDocFormat } from 
 
 const RE = /^did:peer:0(z[1-9A-HJ-NP-Za-km-z]{1,400})$/;
 
+/** The did:peer:0 (inception key only, no services) of a raw public key. */
 export const createPeer0 = (key: RawKey): string => `did:peer:0${publicRawToMultikey(key.curve, key.raw)}`;
 
 export function parsePeer0(did: string): RawKey {

@@ -18,6 +18,7 @@ const RELATIONSHIP: Record<PeerPurpose, 'assertionMethod' | 'keyAgreement' | 'au
 const MAX_ELEMENTS = 64;
 const KEY_RE = /^z[1-9A-HJ-NP-Za-km-z]{1,400}$/;
 
+/** A key for createPeer2: its purpose (V authentication, E key agreement, ...) and raw public key. */
 export interface PeerKeyInput extends RawKey {
   purpose: PeerPurpose;
 }

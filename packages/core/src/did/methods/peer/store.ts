@@ -10,6 +10,10 @@ export interface PeerDidStoreOptions {
 /** What a short peer DID stands for: the long-form DID, or a numalgo 1 stored document. */
 export type PeerDidEntry = { longForm: string } | { storedDocument: DIDDocument };
 
+/**
+ * Remembers what short peer DIDs (did:peer:3, short did:peer:4, did:peer:1) stand for, so they resolve once their long form or
+ * genesis document has been seen. Bounded (default 10 000 entries; the least recently set go first).
+ */
 export class PeerDidStore {
   readonly #entries = new Map<string, PeerDidEntry>();
   readonly #max: number;
