@@ -52,7 +52,16 @@ function startMediatorProcess(dir, flags, profileDir) {
     child.once('message', resolve);
     exited.then((code) => reject(new Error(`the mediator exited (${code}) before it listened; see its log:\n${readFileSync(join(dir, 'mediator.log'), 'utf8').slice(-2000)}`)));
   });
-  return { child, ready, exited };
+  /** The mediator's event-loop delay since the previous call (p99 and max, ms). */
+  const loop = () => new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ p99Ms: NaN, maxMs: NaN }), 5000);
+    child.once('message', (m) => {
+      clearTimeout(timer);
+      resolve(m.loop);
+    });
+    if (child.connected) child.send({ cmd: 'loop' });
+  });
+  return { child, ready, exited, loop };
 }
 
 /** The mediator's resident set size (MiB), sampled every `everyMs` from /proc (Linux). */
@@ -167,11 +176,15 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
     const victim = await rec.call('recipient', { url: m.url, did: m.did });
     await rec.call('listen', {});
     const perPhase = Math.round((rate * ms) / 1000);
+    // The mediator's first seconds of traffic run cold (JIT, caches): honest load before the baseline, unmeasured.
+    const warmMs = quick ? 1000 : 2000;
+    const warm = Math.round((rate * warmMs) / 1000);
     const t = performance.now();
-    await gen.call('setup', { url: m.url, did: m.did, accounts: 0, forwards: 0, liveMessages: perPhase * phases.length, liveTo: victim.did, liveKid: victim.kid, bytes: 2000 });
-    log(`set up in ${((performance.now() - t) / 1000).toFixed(1)} s: ${(perPhase * phases.length).toLocaleString('en-US')} honest forwards of ~2 KB pre-packed, every second one addressed to the recipient's key id`);
+    await gen.call('setup', { url: m.url, did: m.did, accounts: 0, forwards: 0, liveMessages: warm + perPhase * phases.length, liveTo: victim.did, liveKid: victim.kid, bytes: 2000 });
+    log(`set up in ${((performance.now() - t) / 1000).toFixed(1)} s: ${(warm + perPhase * phases.length).toLocaleString('en-US')} honest forwards of ~2 KB pre-packed, every second one addressed to the recipient's key id`);
     rss = rssSampler(m.pid);
     health = healthProber(m.url);
+    await gen.call('live', { url: m.url, rate, warmupMs: 0, ms: warmMs, connections: 8, from: 0, answerTimeoutMs: drainMs });
     const common = { url: m.url, wsUrl: m.wsUrl, did: m.did, victim, quick };
     let baseline;
     for (const [i, name] of phases.entries()) {
@@ -181,6 +194,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
       const rssBefore = rss.last();
       const refusedBefore = await refusals(m.url);
       const seenBefore = await rec.call('seen');
+      await med.loop();
       const t0 = performance.now();
       let abortedAt;
       const watchdog = setInterval(() => {
@@ -189,7 +203,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
           attacker.call('abort').catch(() => undefined);
         }
       }, 50);
-      const honestRun = gen.call('live', { url: m.url, rate, warmupMs: 0, ms, connections: 8, from: i * perPhase, answerTimeoutMs: drainMs });
+      const honestRun = gen.call('live', { url: m.url, rate, warmupMs: 0, ms, connections: 8, from: warm + i * perPhase, answerTimeoutMs: drainMs });
       // An attack that fails (its setup refused, say) is reported as such; the honest load still runs.
       const attackRun = name === 'baseline' || prepared instanceof Error
         ? sleep(ms).then(() => (prepared instanceof Error ? { summary: `attack setup failed: ${prepared.message.split('\n')[0]}`, failed: true } : {}))
@@ -197,6 +211,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
       const overran = sleep(ms + 30_000).then(() => ({ summary: 'the attack did not end within 30 s of its time' }));
       const [honest, attack] = await Promise.all([honestRun, Promise.race([attackRun, overran])]);
       const tAttack = performance.now();
+      const loop = await med.loop();
       // Drain: what the mediator accepted must reach the recipient.
       const want = new Set(honest.acceptedContents);
       let seen;
@@ -222,6 +237,8 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
         healthzP99Ms: h.p99,
         healthzMaxMs: h.max,
         healthzFailed: h.failed,
+        loopDelayP99Ms: loop.p99Ms,
+        loopDelayMaxMs: loop.maxMs,
         honestPerSecond: okPerSecond,
         honestFraction: okPerSecond / baseline,
         honestStatuses: honest.statuses,
@@ -245,7 +262,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
       ].filter(Boolean);
       row.verdict = failed.length ? `FAIL (${failed.join(', ')})` : 'pass';
       rows.push(row);
-      log(`  ${name.padEnd(16)} rss ${ms1(rssBefore)} -> peak ${ms1(row.rssPeakMiB)} MiB | /healthz p99 ${ms1(h.p99)} ms (max ${ms1(h.max)}, ${h.failed}/${h.n} failed) | honest ${Math.round(okPerSecond)}/s accepted (${JSON.stringify(honest.statuses)}), lost ${missing} | ${row.verdict}`);
+      log(`  ${name.padEnd(16)} rss ${ms1(rssBefore)} -> peak ${ms1(row.rssPeakMiB)} MiB | /healthz p99 ${ms1(h.p99)} ms (max ${ms1(h.max)}, ${h.failed}/${h.n} failed; mediator event loop delay p99 ${ms1(loop.p99Ms)} max ${ms1(loop.maxMs)} ms) | honest ${Math.round(okPerSecond)}/s accepted (${JSON.stringify(honest.statuses)}), lost ${missing} | ${row.verdict}`);
       if (result.summary) log(`  ${''.padEnd(16)} ${result.summary}${result.senders ? ` (RSS growth / senders: ${Math.round((row.rssGrowthMiB * 1024) / result.senders)} KiB)` : ''}`);
       if (check) log(`  ${''.padEnd(16)} check: ${check.text}`);
       if (Object.keys(row.refused).length) log(`  ${''.padEnd(16)} refused by the mediator: ${JSON.stringify(row.refused)}`);
