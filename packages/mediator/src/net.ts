@@ -196,3 +196,24 @@ export function guardServer(server: Server, o: GuardOptions): ConnectionCounter 
   });
   return counter;
 }
+
+/**
+ * Behind a trusted proxy every connection comes from the proxy, so the cap per address is
+ * applied where the client is known: at the WebSocket upgrade, to the forwarded client (plain
+ * HTTP requests from it are bounded by the rate limit and the deadlines).
+ */
+export function proxiedUpgradeGuard(o: GuardOptions, clientOf: (req: IncomingMessage) => string): (req: IncomingMessage) => boolean {
+  const trusted = isTrustedPeer(o.trustProxy);
+  const counter = new ConnectionCounter(o.maxConnectionsPerIp, Infinity);
+  return (req) => {
+    if (!trusted(req.socket.remoteAddress)) return true;
+    const key = clientOf(req);
+    const refused = counter.acquire(key);
+    if (refused) {
+      o.onRefused(refused);
+      return false;
+    }
+    req.socket.once('close', () => counter.release(key));
+    return true;
+  };
+}

@@ -12,7 +12,7 @@ import { chatSite, defaultChatDir } from './chat.js';
 import { createRequestHandler } from './http.js';
 import { loadIdentity } from './identity.js';
 import { Mediator } from './mediator.js';
-import { clientAddressOf, guardServer, RateLimiter } from './net.js';
+import { clientAddressOf, guardServer, proxiedUpgradeGuard, RateLimiter } from './net.js';
 import { Metrics } from './metrics.js';
 import { privateDataDir } from './files.js';
 import { ShortLinks } from './short-links.js';
@@ -76,7 +76,8 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     requestTimeout: c.requestTimeoutMs,
     connectionsCheckingInterval: Math.max(100, Math.min(1000, c.headersTimeoutMs / 4)),
   });
-  guardServer(server, { ...c, onRefused: (reason) => metrics.inc('didcomm_mediator_refused_total', { reason }) });
+  const guard = { ...c, onRefused: (reason: string) => metrics.inc('didcomm_mediator_refused_total', { reason }) };
+  guardServer(server, guard);
   // One budget per client address for DIDComm messages over HTTP and WebSocket alike.
   const clientOf = clientAddressOf(c.trustProxy);
   const ipRate = new RateLimiter(c.rateLimit);
@@ -172,6 +173,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       path: '/ws',
       maxBytes: c.maxMessageBytes,
       admitFrame: (req) => ipRate.take(clientOf(req)),
+      admitUpgrade: proxiedUpgradeGuard(guard, clientOf),
       maxInFlight: c.wsMaxInFlight,
       maxBufferedBytes: c.wsMaxBufferedBytes,
       authTimeoutMs: c.wsAuthTimeoutMs,

@@ -148,6 +148,26 @@ test('X-Forwarded-For names the client only when the connection comes from a tru
   }
 });
 
+test('behind a trusted proxy the WebSocket cap applies to the forwarded client', async () => {
+  const m = await testMediator({ maxConnectionsPerIp: 3, trustProxy: [`${ATTACKER}/32`] });
+  const open = [];
+  const through = (client) => wsFrom(ATTACKER, m.wsUrl, { headers: { 'x-forwarded-for': client } });
+  try {
+    // The proxy's own connections are not capped per address: it carries many clients.
+    for (let i = 0; i < 3; i++) open.push(await through('10.0.0.1'));
+    await assert.rejects(through('10.0.0.1'), 'a fourth WebSocket of the same client is refused');
+    for (let i = 0; i < 3; i++) open.push(await through('10.0.0.2'));
+    assert.equal(await refused(m.url, 'connections_per_ip'), 1);
+    // A closed one gives its place back.
+    open.shift().ws.terminate();
+    await sleep(200);
+    open.push(await through('10.0.0.1'));
+  } finally {
+    for (const c of open) c.ws.terminate();
+    await m.stop();
+  }
+});
+
 test('the rate limit per account holds whatever address or connection the account uses', async () => {
   const m = await testMediator({ accountRateLimit: 5 });
   const resolver = createResolver();

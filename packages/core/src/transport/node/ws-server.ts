@@ -35,6 +35,8 @@ export interface WsServerOptions {
    * sending keep theirs.
    */
   authTimeoutMs?: number;
+  /** Decides per upgrade request whether the WebSocket opens (false: 429 and the socket closed), e.g. a cap per client. */
+  admitUpgrade?: (req: IncomingMessage) => boolean;
   /**
    * Ping every connection this often (default 30 000 ms; 0 = never); one that has not answered
    * the previous ping is closed, so a peer that vanished (a phone off the network, a NAT that
@@ -60,6 +62,10 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== path) return;
+    if (o.admitUpgrade && !o.admitUpgrade(req)) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => socket.destroy());
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', onUpgrade);
