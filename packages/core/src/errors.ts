@@ -49,8 +49,13 @@ export const ErrorCodes = {
   STORE: 'ERR_STORE',
 } as const;
 
+/** One of the values of ErrorCodes. */
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 
+/**
+ * What the library throws on bad input or a failed operation: branch on `code` (stable), not on `message`. The underlying
+ * error, when there is one, is in `cause`.
+ */
 export class DIDCommError extends Error {
   readonly code: ErrorCode;
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
@@ -60,6 +65,7 @@ export class DIDCommError extends Error {
   }
 }
 
+/** True when `e` is a DIDCommError, and (when `code` is given) one with that code. */
 export function isDIDCommError(e: unknown, code?: ErrorCode): e is DIDCommError {
   return e instanceof DIDCommError && (code === undefined || e.code === code);
 }

@@ -8,6 +8,7 @@ import * as empty from '../protocols/empty/v1/index.js';
 import * as reportProblem from '../protocols/report-problem/v2/index.js';
 import * as trustPing from '../protocols/trust-ping/v2/index.js';
 
+/** Options of registerStandardProtocols, one entry per protocol it installs. */
 export interface StandardProtocolsOptions {
   /** Received basic messages. */
   onMessage?: basicMessage.BasicMessageListener;
@@ -17,6 +18,7 @@ export interface StandardProtocolsOptions {
   empty?: Parameters<typeof empty.register>[1];
 }
 
+/** What registerStandardProtocols returns: basic-message subscriptions and the problem-report circuit breaker. */
 export interface StandardProtocols {
   basicMessages: ReturnType<typeof basicMessage.register>;
   circuitBreaker: reportProblem.ProblemCircuitBreaker;

@@ -1,6 +1,7 @@
 // A bounded TTL cache of resolved documents, with concurrent lookups of one DID shared.
 import type { DIDDocument, DIDResolver } from './types.js';
 
+/** Bounds of a CachingResolver. */
 export interface CacheOptions {
   /** How long a document stays fresh (default 5 minutes). 0 disables caching. */
   ttlMs?: number;
@@ -10,6 +11,10 @@ export interface CacheOptions {
   now?: () => number;
 }
 
+/**
+ * A DIDResolver that keeps resolved documents (deep-frozen, shared) for a while, bounded in number, and
+ * shares concurrent lookups of one DID. Absence (null) is not cached.
+ */
 export class CachingResolver implements DIDResolver {
   readonly #inner: DIDResolver;
   readonly #ttl: number;

@@ -28,6 +28,7 @@ export interface ServiceInput {
   id?: string;
 }
 
+/** Options of createDID. */
 export interface CreateDIDOptions {
   /** Key curve. peer: Ed25519 (default, with an X25519 agreement key) or an EC curve; key: Ed25519 default; jwk: P-256 default. */
   curve?: Curve;
@@ -39,6 +40,7 @@ export interface CreateDIDOptions {
   secretType?: 'JsonWebKey2020' | 'Multikey';
 }
 
+/** A new DID: the DID, its resolved document, and its secrets under the document's own key ids (what pack and unpack look up). */
 export interface CreatedDID {
   did: string;
   didDocument: DIDDocument;
@@ -47,6 +49,10 @@ export interface CreatedDID {
   shortDid?: string;
 }
 
+/**
+ * A new DID with fresh keys: did:peer (numalgo 2 by default, with services), did:key or did:jwk.
+ * The secrets are returned, never stored: put them in a SecretsResolver (InMemorySecrets, FileSecretsStore).
+ */
 export async function createDID(method: 'peer' | 'key' | 'jwk', options: CreateDIDOptions = {}): Promise<CreatedDID> {
   if (options.curve !== undefined && !isCurve(options.curve)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `unsupported curve ${String(options.curve)}`);
   if (options.services !== undefined && method !== 'peer') throw new TypeError(`did:${method} cannot carry services`);

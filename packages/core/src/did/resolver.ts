@@ -9,6 +9,7 @@ import { resolveDidWeb, type DidWebOptions, type FetchLike } from './methods/web
 import type { DIDDocument, DIDResolver } from './types.js';
 import { parseDidUrl } from './url.js';
 
+/** Options of createResolver: extra methods, a fallback, did:web's fetch and limits, did:peer's store, the cache. */
 export interface ResolverOptions {
   /**
    * Extra methods, by method name: a did-resolver driver (a value of a `getResolver()`
@@ -33,6 +34,7 @@ export interface ResolverOptions {
   static?: DIDDocument[] | Record<string, DIDDocument>;
 }
 
+/** The resolver createResolver returns: a DIDResolver that can also pin documents and drop cached ones. */
 export interface CompositeResolver extends DIDResolver {
   /** Add or replace a static document. */
   add(doc: DIDDocument): void;

@@ -11,6 +11,7 @@ export interface VerificationMethod {
   [k: string]: unknown;
 }
 
+/** A DIDComm v2 service endpoint: where to send (`uri`, a URL or a mediator's DID), the profiles accepted, and the routing keys. */
 export interface ServiceEndpointObject {
   uri: string;
   accept?: string[];
@@ -20,6 +21,7 @@ export interface ServiceEndpointObject {
   [k: string]: unknown;
 }
 
+/** A service of a DID document; DIDComm uses those of type DIDCommMessaging. */
 export interface Service {
   id: string;
   type: string | string[];
@@ -32,6 +34,7 @@ export interface Service {
 
 export type VerificationRelationship = string | VerificationMethod;
 
+/** A W3C DID Core document, as resolvers return it. Unknown properties are kept. */
 export interface DIDDocument {
   '@context'?: string | Array<string | Record<string, unknown>>;
   id: string;

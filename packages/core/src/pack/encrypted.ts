@@ -6,12 +6,14 @@ import { DIDCOMM_ANON_ALG, DIDCOMM_ANON_ENC, DIDCOMM_AUTH_ALG, DIDCOMM_AUTH_ENC 
 import { validateMessage } from '../message/validate.js';
 import type { Message } from '../message/types.js';
 import type { SecretsResolver } from '../secrets/types.js';
+import { checkCompat, type Compat } from './compat.js';
 import { resolverOrDefault } from './context.js';
 import { anoncrypt, authcrypt } from './encrypt-layers.js';
 import { findMessagingServices, wrapInForward, type MessagingService } from './forward.js';
 import { withTyp } from './plaintext.js';
 import { signMessage } from './signed.js';
 
+/** Options of packEncrypted: the recipient, and for authcrypt the sender and its secrets. */
 export interface PackEncryptedOptions {
   /** Recipient: a DID (all its keyAgreement keys of one curve) or one key id. */
   to: string;
@@ -23,14 +25,22 @@ export interface PackEncryptedOptions {
   protectSender?: boolean;
   /** Anoncrypt content encryption: 'A256CBC-HS512' (default), 'A256GCM', 'XC20P' or 'ECDH-ES+A256KW/<enc>'. */
   encAlgAnon?: string;
-  /** Authcrypt content encryption: only 'A256CBC-HS512' ('ECDH-1PU+A256KW/A256CBC-HS512'). */
+  /** Authcrypt content encryption: only 'A256CBC-HS512' ('ECDH-1PU+A256KW/A256CBC-HS512'); under compat also 'A256GCM', 'XC20P'. */
   encAlgAuth?: string;
+  /**
+   * Write for a peer that speaks a named dialect (default: strict). `'veramo'`: authcrypt as
+   * ECDH-1PU draft 3 (skid without apu, no tag in the KDF), which Veramo decrypts and
+   * didcomm-rust does not; anoncrypt, signatures and forwards are unchanged (Veramo reads them).
+   * See docs/compat.md.
+   */
+  compat?: Compat;
   /** Wrap in forwards for the recipient's routing keys (default true); or pick a service. */
   forward?: boolean | { serviceId?: string; headers?: Record<string, unknown> };
   resolver?: DIDResolver;
   secrets?: SecretsResolver;
 }
 
+/** What packEncrypted did: the key ids and algorithms used, and where to send the result. */
 export interface PackEncryptedMetadata {
   toKids: string[];
   fromKid?: string;
@@ -70,7 +80,8 @@ export async function packEncrypted(message: Message, o: PackEncryptedOptions): 
   }
   if (o.protectSender && o.from === undefined) throw new TypeError('protectSender needs options.from (it wraps authcrypt in anoncrypt)');
   const encAnon = pickEnc(o.encAlgAnon, DIDCOMM_ANON_ALG, DIDCOMM_ANON_ENC, 'encAlgAnon');
-  const encAuth = pickEnc(o.encAlgAuth, DIDCOMM_AUTH_ALG, DIDCOMM_AUTH_ENC, 'encAlgAuth');
+  const compat = checkCompat(o.compat, 'packEncrypted');
+  const encAuth = pickEnc(o.encAlgAuth, DIDCOMM_AUTH_ALG, compat === 'veramo' ? DIDCOMM_ANON_ENC : DIDCOMM_AUTH_ENC, 'encAlgAuth');
 
   const metadata: PackEncryptedMetadata = { toKids: [], forwarded: false };
   let payload: unknown = m;
@@ -83,7 +94,7 @@ export async function packEncrypted(message: Message, o: PackEncryptedOptions): 
   }
   let envelope: unknown;
   if (o.from !== undefined) {
-    const auth = await authcrypt(payload, o.to, o.from, resolver, o.secrets!, encAuth);
+    const auth = await authcrypt(payload, o.to, o.from, resolver, o.secrets!, encAuth, compat === 'veramo');
     metadata.fromKid = auth.fromKid;
     metadata.toKids = auth.toKids;
     metadata.encAlgAuth = `${DIDCOMM_AUTH_ALG}/${encAuth}`;

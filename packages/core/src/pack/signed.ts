@@ -12,6 +12,7 @@ import { keysFor, resolverOrDefault } from './context.js';
 import { withTyp } from './plaintext.js';
 import type { SignAlg } from '../crypto/types.js';
 
+/** Options of packSigned. */
 export interface PackSignedOptions {
   /** The signer: a DID (its first authentication key we hold) or a key id. */
   signBy: string;
@@ -19,6 +20,7 @@ export interface PackSignedOptions {
   secrets: SecretsResolver;
 }
 
+/** What packSigned did: the signing key id and algorithm. */
 export interface PackSignedMetadata {
   signByKid: string;
   signAlg: SignAlg;

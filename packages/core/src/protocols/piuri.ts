@@ -2,6 +2,7 @@
 // Identifier URI"). Handlers match protocol and message name ignoring case and punctuation,
 // and accept any minor version of the same major (semver compatibility).
 
+/** A message type URI split into its parts: `<docUri><protocol>/<major>.<minor>/<name>`. */
 export interface MessageTypeParts {
   docUri: string;
   protocol: string;
@@ -14,6 +15,7 @@ export interface MessageTypeParts {
 
 const MTURI = /^(.*?)([a-z0-9._-]+)\/(\d+)\.(\d+)(?:\.\d+)?\/([a-z0-9._-]+)$/i;
 
+/** Split a message type URI into doc URI, protocol, version and message name; undefined when it is not one. */
 export function parseMessageType(type: string): MessageTypeParts | undefined {
   const m = MTURI.exec(type);
   if (!m) return undefined;

@@ -14,14 +14,18 @@ export interface InboundContext {
   state: Record<string, unknown>;
 }
 
+/** Options of InboundContext.reply. */
 export interface ReplyOptions {
   /** Send anoncrypted/unauthenticated even though authcrypt is the default. */
   anonymous?: boolean;
 }
 
+/** Handles one inbound message. Throwing (a ProblemReportError to choose the code) answers the sender with a problem report. */
 export type Handler = (ctx: InboundContext) => unknown | Promise<unknown>;
+/** Runs around every dispatch: call `next()` to go on to the handler, or return without it to stop there. */
 export type Middleware = (ctx: InboundContext, next: () => Promise<void>) => Promise<void>;
 
+/** A protocol this router handles and the roles it plays, as discover-features discloses it. */
 export interface ProtocolRegistration {
   piuri: string;
   roles?: string[];

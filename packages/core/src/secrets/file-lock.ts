@@ -6,6 +6,7 @@ import { DIDCommError, ErrorCodes } from '../errors.js';
 import { backend } from '../crypto/index.js';
 import { toHex } from '../util/bytes.js';
 
+/** How long withFileLock waits for a lock, and when a held lock counts as abandoned. */
 export interface FileLockOptions {
   /** Give up waiting after this long (default 10 000 ms). */
   timeoutMs?: number;

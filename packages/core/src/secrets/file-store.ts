@@ -16,6 +16,7 @@ import { isObject, parseJson } from '../util/json.js';
 import type { Secret, SecretsResolver } from './types.js';
 import { withFileLock } from './file-lock.js';
 
+/** Options of FileSecretsStore.open. */
 export interface FileSecretsStoreOptions {
   /** Create the file when it does not exist (default true). */
   create?: boolean;
@@ -44,6 +45,10 @@ const storeError = (msg: string, cause?: unknown) => new DIDCommError(ErrorCodes
 // The header fields in a fixed order, so the AAD is the same bytes on write and on read.
 const aadOf = (h: Header) => utf8(JSON.stringify([h.format, h.v, h.kdf, h.N, h.r, h.p, h.salt, h.enc]));
 
+/**
+ * Secrets kept in one file, encrypted at rest with a passphrase (scrypt, AES-256-GCM). Writes are atomic and hold a
+ * lock file, so several processes may share the file. Node only: exported from `@didcomm-ts/core/node`.
+ */
 export class FileSecretsStore implements SecretsResolver {
   readonly path: string;
   #secrets: Map<string, Secret>;

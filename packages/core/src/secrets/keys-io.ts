@@ -7,6 +7,7 @@ import { jwkPrivateScalar, jwkToPublicRaw, privateToJwk, publicRawToJwk, type Pr
 import { multikeyToPrivate, multikeyToPublicRaw, privateToMultikey, publicRawToMultikey } from '../keys/multikey.js';
 import type { Secret } from './types.js';
 
+/** Every curve keys can be generated and imported on. */
 export const CURVES: readonly Curve[] = Object.keys(CURVE_INFO) as Curve[];
 
 /** A key pair in every encoding a DID document or secret needs. */
@@ -73,6 +74,7 @@ export const jwkToMultikey = (jwk: Record<string, unknown>): string => {
   const { curve, raw } = jwkToPublicRaw(jwk);
   return publicRawToMultikey(curve, raw);
 };
+/** The public JWK of a public Multikey (multibase) value. */
 export const multikeyToJwk = (multibase: string): PublicJwk => {
   const { curve, raw } = multikeyToPublicRaw(multibase);
   return publicRawToJwk(curve, raw);

@@ -10,6 +10,10 @@ export interface Secret {
   [k: string]: unknown;
 }
 
+/**
+ * Where pack and unpack find private keys, by key id (a DID URL). Implement it over any key store; InMemorySecrets and
+ * FileSecretsStore are two.
+ */
 export interface SecretsResolver {
   /** The secret for this key id, or null when we do not hold it. */
   getSecret(kid: string): Promise<Secret | null>;

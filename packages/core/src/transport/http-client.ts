@@ -1,5 +1,6 @@
 import { isDIDCommMediaType, mediaTypeOf, TransportError, type OutboundTransport, type TransportHost } from './types.js';
 
+/** Options of HttpTransport. */
 export interface HttpTransportOptions {
   fetch?: typeof globalThis.fetch;
   timeoutMs?: number;

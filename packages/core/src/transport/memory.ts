@@ -15,6 +15,7 @@ export class MemoryHub {
   }
 }
 
+/** The outbound transport of `memory://` endpoints: delivers to the host registered on the hub, with a session for replies. */
 export class MemoryTransport implements OutboundTransport {
   readonly schemes = ['memory'] as const;
   constructor(readonly hub: MemoryHub) {}

@@ -7,8 +7,10 @@ export interface WebSocketLike {
   close(code?: number, reason?: string): void;
   addEventListener(type: 'open' | 'close' | 'error' | 'message', listener: (ev: { data?: unknown }) => void): void;
 }
+/** A WebSocket class: the browser's `WebSocket`, or the `ws` package's in Node. */
 export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
+/** Options of WsTransport: the WebSocket class (default globalThis.WebSocket) and the connect deadline. */
 export interface WsTransportOptions {
   WebSocket?: WebSocketConstructor;
   connectTimeoutMs?: number;

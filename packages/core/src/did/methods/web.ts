@@ -14,6 +14,7 @@ import { defaultWebFetch } from '#web-fetch';
 /** The subset of the Fetch API we use, so any WHATWG-compatible fetch can be injected. */
 export type FetchLike = (url: string, init: { method: string; headers: Record<string, string>; signal: AbortSignal; redirect?: 'follow' | 'error' | 'manual' }) => Promise<Response>;
 
+/** How did:web documents are fetched: client, network policy, deadline and size cap. */
 export interface DidWebOptions {
   /**
    * Defaults, in Node, to a node:https client that refuses private and local addresses in DNS

@@ -6,6 +6,7 @@ import { newId } from '../../message/create.js';
 import type { Message } from '../../message/types.js';
 import { MEDIATION, type KeylistAction, type KeylistUpdate, type KeylistUpdated, type MediationVersion, type Pagination } from './versions.js';
 
+/** Options of the recipient's mediation requests: protocol version, the DID to act as, and send options. */
 export interface MediationRequestOptions extends SendOptions {
   /** Protocol version (default 3; 2 for mediators that speak only 2.0). */
   version?: MediationVersion;
@@ -14,6 +15,7 @@ export interface MediationRequestOptions extends SendOptions {
   timeoutMs?: number;
 }
 
+/** A mediator's grant: the routing DID(s) a mediated DID's service names. */
 export interface MediationGrant {
   /** The mediator's routing DIDs (2.0 grants one; 3.0 a list). */
   routingDids: string[];
@@ -51,6 +53,7 @@ export async function requestMediation(agent: Agent, mediatorDid: string, o: Med
   return { routingDids, routingDid: routingDids[0], grant: message };
 }
 
+/** A recipient DID to add or remove, in the wire's shape (`recipient_did`) or camelCase (`recipientDid`). */
 export type KeylistChange = KeylistUpdate | { recipientDid: string; action: KeylistAction };
 
 /** Add or remove recipient DIDs (keylist-update in 2.0, recipient-update in 3.0); resolves with each result. */

@@ -3,6 +3,7 @@
 // an endpoint"), or a uri with routing keys.
 import { createDID, type CreatedDID, type CreateDIDOptions } from '../../did/create.js';
 
+/** Options of createMediatedDID: the mediator's routing DID (3.0 and current 2.0), or a URI and routing keys; plus createDID's options. */
 export type MediatedDIDOptions = Omit<CreateDIDOptions, 'services' | 'numalgo'> & (
   | { routingDid: string; uri?: never; routingKeys?: never }
   | { uri: string; routingKeys: string[]; routingDid?: never }

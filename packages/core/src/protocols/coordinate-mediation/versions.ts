@@ -3,8 +3,10 @@
 import * as v2 from './v2/messages.js';
 import * as v3 from './v3/messages.js';
 
+/** A Coordinate Mediation major version: 2 or 3. */
 export type MediationVersion = 2 | 3;
 
+/** The message types of one Coordinate Mediation version, under version-neutral names. */
 export interface MediationTypes {
   version: MediationVersion;
   piuri: string;
@@ -19,6 +21,7 @@ export interface MediationTypes {
   listField: 'keys' | 'dids';
 }
 
+/** The message types of Coordinate Mediation 2.0 and 3.0, by version. */
 export const MEDIATION: Record<MediationVersion, MediationTypes> = {
   2: {
     version: 2, piuri: v2.PIURI, mediateRequest: v2.MEDIATE_REQUEST, mediateGrant: v2.MEDIATE_GRANT, mediateDeny: v2.MEDIATE_DENY,
@@ -30,16 +33,21 @@ export const MEDIATION: Record<MediationVersion, MediationTypes> = {
   },
 };
 
+/** What a keylist update does with a recipient DID. */
 export type KeylistAction = 'add' | 'remove';
+/** The mediator's answer to one keylist update. */
 export type KeylistResult = 'client_error' | 'server_error' | 'no_change' | 'success';
 
+/** One keylist update, as on the wire. */
 export interface KeylistUpdate {
   recipient_did: string;
   action: KeylistAction;
 }
+/** One keylist update with the mediator's result. */
 export interface KeylistUpdated extends KeylistUpdate {
   result: KeylistResult;
 }
+/** Where a page of a keylist (recipient list) is: its size, start, and how many remain after it. */
 export interface Pagination {
   count: number;
   offset: number;

@@ -12,6 +12,7 @@ import type { InboundContext } from '../router.js';
 import type { Session } from '../../transport/types.js';
 import { PICKUP, pickupVersionOf, type PickupStatus, type PickupVersion } from './versions.js';
 
+/** Options of the pickup client calls: protocol version, the DID that holds the mediation, a deadline, and send options. */
 export interface PickupOptions extends SendOptions {
   /** Protocol version (default 4; 3 for mediators that speak only messagepickup 3.0). */
   version?: PickupVersion;
@@ -93,6 +94,7 @@ export async function receiveDelivery(agent: Agent, delivery: Message): Promise<
   return out;
 }
 
+/** What one delivery-request brought: the messages received, and the mediator's status when it sent one. */
 export interface DeliverResult {
   messages: DeliveredMessage[];
   /** The status the mediator sent instead of a delivery (3.0, empty queue) or after the acknowledgement. */
@@ -136,6 +138,7 @@ export async function messagesReceived(agent: Agent, mediatorDid: string, ids: s
   return readStatus(message, t.status);
 }
 
+/** What to do with live deliveries: a callback, and how they are acknowledged. */
 export interface LiveDeliveryOptions {
   /** Called after each live delivery was received (before it is acknowledged). */
   onDelivery?: (messages: DeliveredMessage[], ctx: InboundContext) => unknown;

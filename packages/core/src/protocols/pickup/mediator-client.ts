@@ -9,6 +9,7 @@ import type { KeylistUpdated, MediationVersion } from '../coordinate-mediation/v
 import { messagesReceived, pickupDeliver, pickupStatus, setLiveDelivery, type DeliverResult, type LiveDeliveryOptions } from './client.js';
 import type { PickupStatus, PickupVersion } from './versions.js';
 
+/** Options of MediatorClient: the protocol versions (default coordinate-mediation 3.0, message-pickup 4.0), a deadline, and where new secrets go. */
 export interface MediatorClientOptions {
   mediationVersion?: MediationVersion;
   pickupVersion?: PickupVersion;
@@ -17,6 +18,10 @@ export interface MediatorClientOptions {
   addSecrets?: (secrets: Secret[]) => unknown;
 }
 
+/**
+ * The recipient side of one mediator: ask for mediation, register DIDs, pick up by polling or live mode, with the
+ * protocol versions chosen once. Requests go from the DID that holds the mediation (`accountDid`).
+ */
 export class MediatorClient {
   readonly agent: Agent;
   readonly mediatorDid: string;

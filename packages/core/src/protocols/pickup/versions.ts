@@ -3,8 +3,10 @@
 import * as v3 from './v3/messages.js';
 import * as v4 from './v4/messages.js';
 
+/** A Message Pickup major version: 3 or 4. */
 export type PickupVersion = 3 | 4;
 
+/** The message types of one Message Pickup version, under version-neutral names. */
 export interface PickupTypes {
   version: PickupVersion;
   piuri: string;
@@ -16,6 +18,7 @@ export interface PickupTypes {
   liveDeliveryChange: string;
 }
 
+/** The message types of Message Pickup 3.0 and 4.0, by version. */
 export const PICKUP: Record<PickupVersion, PickupTypes> = {
   3: {
     version: 3, piuri: v3.PIURI, statusRequest: v3.STATUS_REQUEST, status: v3.STATUS, deliveryRequest: v3.DELIVERY_REQUEST,

@@ -9,6 +9,7 @@ import { resolveDocument } from '../../pack/context.js';
 import type { Secret } from '../../secrets/types.js';
 import { sendEmpty } from '../empty/v1/index.js';
 
+/** Options of rotate: the DID to move to (or its services), where its secrets go, and which peers to tell now. */
 export interface RotateOptions {
   /** The DID to move to, made beforehand; default a new did:peer:2 with the same services. */
   next?: CreatedDID;
@@ -24,6 +25,7 @@ export interface RotateOptions {
   send?: SendOptions;
 }
 
+/** The result of a rotation: the prior DID, the new one, and the from_prior JWT that announces it. */
 export interface Rotated {
   priorDid: string;
   did: string;

@@ -4,6 +4,7 @@ import type { TransportHost } from '../types.js';
 import { createHttpHandler, type HttpHandlerOptions } from './http-server.js';
 import { attachWebSocketServer, type WsServerOptions } from './ws-server.js';
 
+/** Options of serve: where to listen (default 127.0.0.1, a free port) and the HTTP and WebSocket handlers' options. */
 export interface ServeOptions {
   port?: number;
   host?: string;

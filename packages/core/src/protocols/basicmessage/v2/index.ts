@@ -8,6 +8,7 @@ import { MESSAGE, ROLES } from './messages.js';
 
 export * from './messages.js';
 
+/** A received basic message, as listeners see it. */
 export interface BasicMessage {
   content: string;
   lang?: string;
@@ -18,6 +19,7 @@ export interface BasicMessage {
   message: Message;
 }
 
+/** Called with each basic message received. */
 export type BasicMessageListener = (m: BasicMessage, ctx: InboundContext) => unknown;
 
 /** Largest content accepted, in UTF-16 code units. */

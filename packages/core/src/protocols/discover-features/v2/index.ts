@@ -81,6 +81,7 @@ export function parseDisclosures(body: unknown): Disclosure[] {
   );
 }
 
+/** Options of the discover-features responder and requester (register). */
 export interface DiscoverFeaturesOptions {
   /** Extra features to disclose (gov-fw, constraint such as max_receive_bytes, ...). */
   extra?: Disclosure[];

@@ -21,6 +21,7 @@ export const MAX_INVITATION_CHARS = 64 * 1024;
 
 const bad = (msg: string, cause?: unknown) => new DIDCommError(ErrorCodes.MALFORMED, `out-of-band invitation: ${msg}`, cause === undefined ? undefined : { cause });
 
+/** Options of createInvitation: the inviter, the goal, and the requests attached. */
 export interface CreateInvitationOptions {
   /** The inviter's DID (REQUIRED for OOB): answers go there. */
   from: string;
@@ -161,6 +162,7 @@ export function attachedMessages(invitation: Message): Message[] {
   return out;
 }
 
+/** Options of acceptInvitation: the first message to send, whether to wait for the answer, and send options. */
 export interface AcceptOptions extends SendOptions {
   /** Send this as the first message of the child thread (pthid, from, to are filled in). */
   message?: Omit<Message, 'id' | 'from' | 'to'> & { id?: string };
@@ -169,6 +171,7 @@ export interface AcceptOptions extends SendOptions {
   timeoutMs?: number;
 }
 
+/** What acceptInvitation did: the invitation, the message that started the thread, how, and the inviter's answer. */
 export interface Accepted {
   invitation: Message;
   /** What we sent or handled to start the child thread. */
@@ -217,11 +220,13 @@ export async function acceptInvitation(agent: Agent, input: string | Message, o:
   return send({ id: newId(), type: PING, from: agent.did, to: [inviter], pthid: invitation.id, created_time: Math.floor(Date.now() / 1000), body: { response_requested: true } }, 'ping');
 }
 
+/** Options of the inviter role (register). */
 export interface OutOfBandOptions {
   /** A message arrived in the child thread of one of our invitations (its first, and any later). */
   onAccept?: (invitation: Message, ctx: InboundContext) => unknown;
 }
 
+/** The inviter role: invitations made and remembered by this agent. */
 export interface Inviter {
   /** Create an invitation from this agent and remember it, so answers can be matched. */
   invite(o?: Omit<CreateInvitationOptions, 'from'> & { from?: string }): Message;

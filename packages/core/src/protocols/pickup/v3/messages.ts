@@ -13,4 +13,5 @@ export const MESSAGES_RECEIVED = 'https://didcomm.org/messagepickup/3.0/messages
 /** body.live_delivery: boolean; answered with status, or e.m.live-mode-not-supported. */
 export const LIVE_DELIVERY_CHANGE = 'https://didcomm.org/messagepickup/3.0/live-delivery-change';
 
+/** The protocol's roles, as discover-features reports them. */
 export const ROLES = { mediator: 'mediator', recipient: 'recipient' } as const;

@@ -13,6 +13,7 @@ import {
 
 export * from './messages.js';
 
+/** The fields of a problem report to build: the body, and the thread it reports on. */
 export interface BuildProblemReportOptions extends ProblemReportBody {
   /** The thid of the thread where the problem happened (REQUIRED by the spec). */
   pthid: string;
@@ -47,6 +48,7 @@ export function buildProblemReport(o: BuildProblemReportOptions): Message {
   };
 }
 
+/** A received problem report, validated: its code split, its comment interpolated, its thread. */
 export interface ParsedProblemReport extends ParsedProblemCode {
   code: string;
   comment?: string;
@@ -169,6 +171,7 @@ export class ProblemCircuitBreaker {
   }
 }
 
+/** Options of report-problem's register: the circuit breaker's limits and callbacks for reports received. */
 export interface ReportProblemOptions {
   /** Problems per thread before `e.p.req.max-errors-exceeded` and silence (default 5). */
   maxErrors?: number;

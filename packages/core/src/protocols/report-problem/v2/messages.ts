@@ -2,6 +2,7 @@ import { DIDCommError, ErrorCodes } from '../../../errors.js';
 
 /** @see https://identity.foundation/didcomm-messaging/spec/#problem-reports */
 export const PROBLEM_REPORT = 'https://didcomm.org/report-problem/2.0/problem-report';
+/** The protocol identifier of report-problem 2.0. */
 export const PIURI = 'https://didcomm.org/report-problem/2.0';
 
 /** Problem codes the runtime uses (sorter.scope.descriptors). */
@@ -18,6 +19,7 @@ export const ProblemCodes = {
   LIVE_MODE_NOT_SUPPORTED: 'e.m.live-mode-not-supported',
 } as const;
 
+/** The body of a problem report (spec "Problem Reports"): a code, a human-readable comment with `{1}`-style args. */
 export interface ProblemReportBody {
   code: string;
   comment?: string;
@@ -72,6 +74,7 @@ export function problemBodyFor(e: unknown): ProblemReportBody {
 // Lower kebab-case tokens (underscores too: `message_too_big` is a code the spec uses).
 const CODE = /^[ew]\.[a-z0-9][a-z0-9_-]*(\.[a-z0-9][a-z0-9_-]*)*$/;
 
+/** A problem code split into sorter (error or warning), scope and descriptors. */
 export interface ParsedProblemCode {
   sorter: 'e' | 'w';
   /** `p` (protocol), `m` (message) or a state name. */

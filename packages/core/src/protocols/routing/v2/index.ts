@@ -12,6 +12,7 @@ import { FORWARD, ROLES } from './messages.js';
 
 export * from './messages.js';
 
+/** A forward received, as the routing handlers see it. */
 export interface ForwardInfo {
   /** As the forward names it: a DID, or a key id for the last hop. */
   next: string;
@@ -23,6 +24,7 @@ export interface ForwardInfo {
   ctx: InboundContext;
 }
 
+/** Options of the mediator role of routing 2.0: whom to relay for, and how to deliver. */
 export interface RoutingOptions {
   /**
    * Whether we relay for this DID. A mediator answers from its keylist; the default serves

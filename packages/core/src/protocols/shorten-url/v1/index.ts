@@ -14,6 +14,7 @@ import { InMemoryShortUrlStore, type ShortUrlEntry, type ShortUrlStore } from '.
 export * from './messages.js';
 export * from './store.js';
 
+/** Options of the url-shortener role: the base of short URLs, their store, and what is granted. */
 export interface ShortenerOptions {
   /** Where short URLs point, e.g. https://agent.example/s (served by shortUrlResponse). */
   baseUrl: string;
@@ -160,6 +161,7 @@ export async function shortUrlResponse(store: ShortUrlStore, baseUrl: string, re
   return new Response(null, { status: 302, headers: { location: entry.url, 'cache-control': 'no-store' } });
 }
 
+/** A request for a short URL (long-url-provider role). */
 export interface ShortenRequest {
   url: string;
   /** 0 asks for "until invalidated"; default: the shortener decides. */

@@ -7,6 +7,7 @@ export const SHORTENED_URL = 'https://didcomm.org/shorten-url/1.0/shortened-url'
 /** long-url-provider -> url-shortener: body { shortened_url }; answered by an empty message acking it. */
 export const INVALIDATE_SHORTENED_URL = 'https://didcomm.org/shorten-url/1.0/invalidate-shortened-url';
 
+/** The protocol's roles, as discover-features reports them. */
 export const ROLES = { shortener: 'url-shortener', provider: 'long-url-provider' } as const;
 
 /** The goal codes the protocol defines. */

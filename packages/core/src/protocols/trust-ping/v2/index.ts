@@ -8,6 +8,7 @@ import { PING, PING_RESPONSE, ROLES } from './messages.js';
 
 export * from './messages.js';
 
+/** Options of the trust-ping responder. */
 export interface TrustPingOptions {
   /** Called for every ping received, before any response. */
   onPing?: (ctx: InboundContext) => unknown;
@@ -45,6 +46,7 @@ export function buildPing(o: { from?: string; to: string; responseRequested?: bo
   };
 }
 
+/** What ping measured: the round trip, the ping sent and its response. */
 export interface PingResult {
   /** Milliseconds from sending to the response (undefined when no response was requested). */
   rttMs?: number;
@@ -52,6 +54,7 @@ export interface PingResult {
   response?: Message;
 }
 
+/** Options of ping: whether to ask for a response, a deadline, extra headers, and send options. */
 export interface PingOptions extends SendOptions {
   responseRequested?: boolean;
   timeoutMs?: number;
