@@ -18,8 +18,10 @@ import { silentLogger, type Logger } from './logger.js';
 import { parseJsonObject } from '../util/json.js';
 import { SeenIds, type SeenIdsOptions } from './seen-ids.js';
 
+/** The empty message type (empty 1.0): carries only headers, e.g. acknowledgements. */
 export const EMPTY_TYPE = EMPTY;
 
+/** Options of an Agent: its DIDs and secrets (required), the resolver, router and transports, and its limits. */
 export interface AgentOptions {
   /** Our DIDs; the first is the default sender. */
   did: string | string[];
@@ -42,6 +44,7 @@ export interface AgentOptions {
   maxReturnRoutes?: number;
 }
 
+/** How Agent.send packs and routes one message. */
 export interface SendOptions {
   /** Anoncrypt even though the message has a `from` (default: authcrypt when it has one). */
   anonymous?: boolean;
@@ -59,12 +62,14 @@ export interface SendOptions {
   useReturnRoutes?: boolean;
 }
 
+/** Where one message went, and its packed size. */
 export interface SendResult {
   /** Where it went: an endpoint URI, or `session:<id>` for an open channel. */
   via: string;
   packedBytes: number;
 }
 
+/** A message received and how it was protected (what unpack returned). */
 export interface Received {
   message: Message;
   metadata: UnpackMetadata;

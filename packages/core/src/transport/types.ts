@@ -43,6 +43,7 @@ export interface OutboundTransport {
   close?(): Promise<void>;
 }
 
+/** A delivery failed at the transport: `retryable` says whether the agent should try again (network error, 5xx, 429) or not. */
 export class TransportError extends Error {
   constructor(message: string, readonly retryable: boolean, options?: { cause?: unknown }) {
     super(message, options);

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DIDCommError, ErrorCodes } from '../../errors.js';
 import { isDIDCommMediaType, mediaTypeOf, type Session, type TransportHost } from '../types.js';
 
+/** Options of createHttpHandler: the body size limit, and a callback for refused requests. */
 export interface HttpHandlerOptions {
   /** Largest request body accepted (default 1 MiB); larger gets 413 without reading it all. */
   maxBytes?: number;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket } from 'ws';
 import type { Session, TransportHost } from '../types.js';
 
+/** Options of attachWebSocketServer: the path, per-connection limits, flow control and heartbeat, and callbacks. */
 export interface WsServerOptions {
   /** Path to accept upgrades on (default "/ws"). */
   path?: string;
