@@ -23,6 +23,7 @@ import { methodKey, resolveDocument, resolverOrDefault } from './context.js';
 import { parseForward } from './forward.js';
 import { emptyMetadata, type UnpackMetadata } from './metadata.js';
 
+/** Limits and checks unpack applies to untrusted input; the defaults suit messages from strangers. */
 export interface UnpackPolicy {
   /** Largest packed message accepted, in bytes of its JSON (default 16 MiB). */
   maxBytes?: number;
@@ -48,6 +49,7 @@ export interface UnpackPolicy {
   signAlgs?: readonly SignAlg[];
 }
 
+/** Options of unpack: the resolver and secrets, and the policy. Plaintext and signed messages need no secrets. */
 export interface UnpackOptions extends UnpackPolicy {
   resolver?: DIDResolver;
   secrets?: SecretsResolver;
