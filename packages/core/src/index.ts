@@ -11,6 +11,7 @@ export { packPlaintext } from './pack/plaintext.js';
 export { packSigned, type PackSignedOptions, type PackSignedMetadata } from './pack/signed.js';
 export { packEncrypted, type PackEncryptedOptions, type PackEncryptedMetadata } from './pack/encrypted.js';
 export { unpack, type UnpackOptions, type UnpackPolicy } from './pack/unpack.js';
+export { COMPATS, type Compat } from './pack/compat.js';
 export type { UnpackMetadata } from './pack/metadata.js';
 export { FORWARD_TYPE, wrapInForward, parseForward, findMessagingServices, type MessagingService } from './pack/forward.js';
 

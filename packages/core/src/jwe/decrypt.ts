@@ -35,7 +35,7 @@ export async function decryptJwe(
   const epk = await backend.importPublicKey(jwe.epk.curve, jwe.epk.raw);
   const ze = await backend.ecdh(recipient.key, epk);
   const z = ka.mode === '1PU' ? concat(ze, await staticAgreement(recipient.key, sender!)) : ze;
-  const kek = await concatKdf(z, jwe.alg, jwe.apu ?? new Uint8Array(0), jwe.apv ?? new Uint8Array(0), ka.kekBytes, ka.mode === '1PU' ? jwe.tag : undefined);
+  const kek = await concatKdf(z, jwe.alg, jwe.apu ?? new Uint8Array(0), jwe.apv ?? new Uint8Array(0), ka.kekBytes, ka.mode === '1PU' && !jwe.draft3 ? jwe.tag : undefined);
   const cek = await backend.aesKeyUnwrap(kek, entry.encryptedKey);
   if (cek.length !== CONTENT_ENC[jwe.enc].keyLength) throw failed('unwrapped key has the wrong length');
   return backend.decrypt(jwe.enc, cek, jwe.iv, jwe.ciphertext, jwe.tag, utf8(jwe.protectedB64));

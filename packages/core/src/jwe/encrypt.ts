@@ -17,6 +17,11 @@ export interface JweEncryptOptions {
   /** PartyVInfo; DIDComm passes didcommApv(kids). */
   apv?: Uint8Array;
   typ?: string;
+  /**
+   * ECDH-1PU as its draft 3, for peers that implement only that (Veramo): skid without apu,
+   * and the content tag left out of the KDF. Draft 4 readers cannot decrypt it.
+   */
+  draft3?: boolean;
 }
 
 /**
@@ -32,12 +37,14 @@ export async function encryptJwe(plaintext: Uint8Array, o: JweEncryptOptions): P
   if (ka.mode === '1PU' && (!o.sender || o.sender.key.curve !== curve)) throw new TypeError('ECDH-1PU needs a sender key on the recipients\' curve');
 
   const ephemeral = await backend.generateKeyPair(curve, { ephemeral: true });
-  const apu = ka.mode === '1PU' ? utf8(o.sender!.kid) : undefined;
+  const draft3 = ka.mode === '1PU' && o.draft3 === true;
+  const apu = ka.mode === '1PU' && !draft3 ? utf8(o.sender!.kid) : undefined;
   const header: JweProtectedHeader = {
     typ: o.typ,
     alg: o.alg,
     enc: o.enc,
-    ...(apu ? { skid: o.sender!.kid, apu: encode(apu) } : {}),
+    ...(ka.mode === '1PU' ? { skid: o.sender!.kid } : {}),
+    ...(apu ? { apu: encode(apu) } : {}),
     ...(o.apv ? { apv: encode(o.apv) } : {}),
     epk: publicKeyToJwk(ephemeral.publicKey),
   };
@@ -53,7 +60,7 @@ export async function encryptJwe(plaintext: Uint8Array, o: JweEncryptOptions): P
     o.recipients.map(async (r) => {
       const ze = await backend.ecdh(ephemeral, r.key);
       const z = ka.mode === '1PU' ? concat(ze, await staticAgreement(o.sender!.key, r.key)) : ze;
-      const kek = await concatKdf(z, o.alg, apu ?? new Uint8Array(0), apv, ka.kekBytes, ka.mode === '1PU' ? tag : undefined);
+      const kek = await concatKdf(z, o.alg, apu ?? new Uint8Array(0), apv, ka.kekBytes, ka.mode === '1PU' && !draft3 ? tag : undefined);
       return { header: { kid: r.kid }, encrypted_key: encode(await backend.aesKeyWrap(kek, cek)) };
     }),
   );

@@ -12,6 +12,11 @@ export interface JweParsePolicy {
   /** Allowed `enc` values (default: every content algorithm we implement). */
   encs?: readonly ContentEncAlg[];
   maxRecipients?: number;
+  /**
+   * Read an ECDH-1PU JWE whose sender is named by skid alone as draft 3 (Veramo): no tag in
+   * the KDF, any content encryption. With apu it is draft 4 as always. Default false.
+   */
+  onePuDraft3?: boolean;
 }
 
 /** True when `value` has the shape of a JWE (general or flattened JSON). */
@@ -48,7 +53,10 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
   if (typeof enc !== 'string' || !Object.prototype.hasOwnProperty.call(CONTENT_ENC, enc)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${String(enc)} is not supported`);
   if (policy.encs && !policy.encs.includes(enc as ContentEncAlg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${enc} is not allowed here`);
   const mode = KEY_AGREEMENT[alg].mode;
-  if (mode === '1PU' && !CBC_HMAC_ENC.includes(enc as ContentEncAlg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `${alg} requires an AES-CBC-HMAC content encryption, not ${enc}`);
+  // Draft 3 binds no tag into the KDF, so it never needed a MAC tag (the insider forgery that
+  // draft 4 closes stays open; unpack allows recipients of one DID only).
+  const draft3 = mode === '1PU' && policy.onePuDraft3 === true && header.apu === undefined && typeof header.skid === 'string';
+  if (mode === '1PU' && !draft3 && !CBC_HMAC_ENC.includes(enc as ContentEncAlg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `${alg} requires an AES-CBC-HMAC content encryption, not ${enc}`);
   if (header.crit !== undefined) throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'JWE crit header parameters are not supported');
   if (header.zip !== undefined) throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'compressed JWE (zip) is not supported');
 
@@ -62,7 +70,7 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
   if (header.skid !== undefined && typeof header.skid !== 'string') throw malformed('JWE skid is not a string');
   let skid = header.skid as string | undefined;
   if (mode === '1PU') {
-    if (skid !== undefined && apu === undefined) throw malformed('JWE skid present, but no apu');
+    if (skid !== undefined && apu === undefined && !draft3) throw malformed('JWE skid present, but no apu');
     if (apu !== undefined) {
       const fromApu = fromUtf8(apu);
       if (skid !== undefined && skid !== fromApu) throw malformed('JWE apu does not match skid');
@@ -101,5 +109,5 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
   const ciphertext = decode(v.ciphertext as string, 'JWE ciphertext');
 
   const raw: GeneralJwe = { protected: protectedB64, recipients: recipientsIn as GeneralJwe['recipients'], iv: v.iv as string, ciphertext: v.ciphertext as string, tag: v.tag as string };
-  return { raw, protectedB64, header, alg, enc: enc as ContentEncAlg, epk, apu, apv, skid, recipients, iv, ciphertext, tag };
+  return { raw, protectedB64, header, alg, enc: enc as ContentEncAlg, epk, apu, apv, skid, draft3, recipients, iv, ciphertext, tag };
 }

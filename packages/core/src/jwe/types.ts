@@ -37,6 +37,11 @@ export interface ParsedJwe {
   apv?: Uint8Array;
   /** Sender key id: `skid`, or `apu` decoded when skid is absent. */
   skid?: string;
+  /**
+   * ECDH-1PU as its draft 3 (Veramo's): the KDF leaves the content tag out. Only true when the
+   * parse policy allowed that dialect and the JWE names its sender by skid alone.
+   */
+  draft3: boolean;
   recipients: Array<{ kid: string; encryptedKey: Uint8Array }>;
   iv: Uint8Array;
   ciphertext: Uint8Array;

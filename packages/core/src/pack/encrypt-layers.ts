@@ -36,7 +36,7 @@ export async function anoncrypt(payload: unknown, to: string, resolver: DIDResol
  * Authcrypt (ECDH-1PU) from the first keyAgreement key of `from` we hold a secret for that
  * shares a curve with a recipient key; then to every recipient key of that curve.
  */
-export async function authcrypt(payload: unknown, to: string, from: string, resolver: DIDResolver, secrets: SecretsResolver, enc: ContentEncAlg): Promise<{ jwe: GeneralJwe; toKids: string[]; fromKid: string }> {
+export async function authcrypt(payload: unknown, to: string, from: string, resolver: DIDResolver, secrets: SecretsResolver, enc: ContentEncAlg, draft3 = false): Promise<{ jwe: GeneralJwe; toKids: string[]; fromKid: string }> {
   const [{ keys: recipientKeys }, { keys: senderKeys }] = await Promise.all([keysFor(resolver, to, 'keyAgreement'), keysFor(resolver, from, 'keyAgreement')]);
   const held = new Set(await secrets.findSecrets(senderKeys.map((k) => k.kid)));
   for (const sender of senderKeys) {
@@ -48,7 +48,7 @@ export async function authcrypt(payload: unknown, to: string, from: string, reso
     const key = await secretToPrivateKey(secret);
     const kids = recipients.map((r) => r.kid);
     const jwe = await encryptJwe(payloadBytes(payload), {
-      recipients, alg: DIDCOMM_AUTH_ALG, enc, sender: { kid: sender.kid, key }, apv: await didcommApv(kids), typ: ENCRYPTED_TYP,
+      recipients, alg: DIDCOMM_AUTH_ALG, enc, sender: { kid: sender.kid, key }, apv: await didcommApv(kids), typ: ENCRYPTED_TYP, draft3,
     });
     return { jwe, toKids: kids, fromKid: sender.kid };
   }

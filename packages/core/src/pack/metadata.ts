@@ -1,5 +1,6 @@
 import type { SignAlg } from '../crypto/types.js';
 import type { FromPriorClaims } from '../message/from-prior.js';
+import type { Compat } from './compat.js';
 
 /** What unpack learned about how a message was protected (didcomm-rust's UnpackMetadata, camelCased). */
 export interface UnpackMetadata {
@@ -24,6 +25,11 @@ export interface UnpackMetadata {
   signedMessage?: string;
   fromPriorIssuerKid?: string;
   fromPrior?: FromPriorClaims;
+  /**
+   * Set when a layer was read only because of the unpack option `compat` (a JWE without apv,
+   * or ECDH-1PU draft 3, whose authentication is weaker: see docs/compat.md).
+   */
+  compat?: Compat;
 }
 
 export const emptyMetadata = (): UnpackMetadata => ({
