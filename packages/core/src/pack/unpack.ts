@@ -20,6 +20,7 @@ import { constantTimeEqual } from '../util/bytes.js';
 import { fromUtf8, utf8 } from '../util/base64url.js';
 import { isObject, parseJson } from '../util/json.js';
 import { methodKey, resolveDocument, resolverOrDefault } from './context.js';
+import { checkCompat, type Compat } from './compat.js';
 import { parseForward } from './forward.js';
 import { emptyMetadata, type UnpackMetadata } from './metadata.js';
 
@@ -43,6 +44,12 @@ export interface UnpackPolicy {
   expectDecryptByAllKeys?: boolean;
   /** Compatibility: accept a JWE without apv (Veramo omits it). Default false. */
   allowMissingApv?: boolean;
+  /**
+   * Read a named dialect the spec does not allow (default: strict). `'veramo'`: JWEs without
+   * apv, ECDH-1PU draft 3 (skid without apu, no tag in the KDF, A256GCM or XC20P allowed).
+   * metadata.compat says when a message needed it. See docs/compat.md.
+   */
+  compat?: Compat;
   /** Restrict the accepted algorithms further than DIDComm does. */
   encAlgsAnon?: readonly ContentEncAlg[];
   encAlgsAuth?: readonly ContentEncAlg[];
@@ -64,6 +71,7 @@ type Layer = 'anon' | 'auth' | 'signed';
  */
 export async function unpack(packed: string | Record<string, unknown>, o: UnpackOptions = {}): Promise<{ message: Message; metadata: UnpackMetadata }> {
   const resolver = resolverOrDefault(o.resolver);
+  const compat = checkCompat(o.compat, 'unpack');
   const maxBytes = o.maxBytes ?? 16 * 1024 * 1024;
   let value: unknown;
   if (typeof packed === 'string') {
@@ -88,14 +96,15 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
   for (let depth = 0; ; depth++) {
     if (depth > maxLayers) throw new DIDCommError(ErrorCodes.LIMIT_EXCEEDED, `message has more than ${maxLayers} layers`);
     if (looksLikeJwe(value)) {
-      const jwe = parseJwe(value, { maxRecipients: o.maxRecipients ?? 100 });
+      const jwe = parseJwe(value, { maxRecipients: o.maxRecipients ?? 100, onePuDraft3: compat === 'veramo' });
       const mode = KEY_AGREEMENT[jwe.alg].mode;
       const layer: Layer = mode === 'ES' ? 'anon' : 'auth';
       if (layers.includes('signed') || layers.includes('auth') || (layer === 'anon' && layers.includes('anon'))) {
         throw malformed(`${layer}crypt inside ${layers.at(-1)} is not an allowed combination`);
       }
       checkAlgs(jwe, layer, o);
-      await checkApv(jwe, o);
+      await checkApv(jwe, { allowMissingApv: o.allowMissingApv || compat === 'veramo' });
+      if (jwe.draft3 || (!jwe.apv && compat)) metadata.compat = compat;
       const { plaintext, kid, senderKid } = await decryptLayer(jwe, layer, resolver, o);
       metadata.encrypted = true;
       metadata.encryptedToKids = jwe.recipients.map((r) => r.kid);
@@ -166,7 +175,8 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
 }
 
 function checkAlgs(jwe: ParsedJwe, layer: Layer, o: UnpackPolicy) {
-  const [alg, encs] = layer === 'anon' ? [DIDCOMM_ANON_ALG, o.encAlgsAnon ?? DIDCOMM_ANON_ENC] : [DIDCOMM_AUTH_ALG, o.encAlgsAuth ?? DIDCOMM_AUTH_ENC];
+  // Draft 3 authcrypt (a compat dialect) comes with the anoncrypt encryptions: it needs no MAC tag.
+  const [alg, encs] = layer === 'anon' ? [DIDCOMM_ANON_ALG, o.encAlgsAnon ?? DIDCOMM_ANON_ENC] : [DIDCOMM_AUTH_ALG, o.encAlgsAuth ?? (jwe.draft3 ? DIDCOMM_ANON_ENC : DIDCOMM_AUTH_ENC)];
   if (jwe.alg !== alg) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${jwe.alg} is not allowed in DIDComm`);
   if (!encs.includes(jwe.enc)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${jwe.enc} is not allowed for ${layer}crypt`);
 }
