@@ -132,20 +132,25 @@ test('a delivery still unacknowledged on a connection is not sent again on it; a
     for (let i = 0; i < 3; i++) one.ws.send(await packedRequest(bob, m.did, V4.deliveryRequest, { limit: 10 }));
     const counts = (await one.next(3)).map((r) => (r.type === V4.delivery ? r.attachments?.length ?? 0 : -1)).sort();
     assert.deepEqual(counts, [0, 0, 5]);
-    // A second connection (a reconnect) is sent them again: at-least-once.
+    // Something new arrives: only that comes on this connection.
+    await fill(alice, bob, 1, 100);
+    one.ws.send(await packedRequest(bob, m.did, V4.deliveryRequest, { limit: 10 }));
+    const newer = (await one.next(4)).filter((r) => r.type === V4.delivery && r.attachments?.length > 0);
+    assert.deepEqual(newer.map((r) => r.attachments.length), [5, 1]);
+    // A second connection (a reconnect) is sent them all again: at-least-once.
     const two = await connection();
     two.ws.send(await packedRequest(bob, m.did, V4.deliveryRequest, { limit: 10 }));
     const [again] = await two.next(1);
-    assert.equal(again.attachments.length, 5);
+    assert.equal(again.attachments.length, 6);
     // Acknowledged on the first connection: gone.
     one.ws.send(await packedRequest(bob, m.did, V4.messagesReceived, { message_id_list: again.attachments.map((a) => a.id) }));
-    const status = (await one.next(4)).find((r) => r.type === V4.status);
+    const status = (await one.next(5)).find((r) => r.type === V4.status);
     assert.equal(status.body.message_count, 0);
     // New mail is delivered on the first connection as usual.
     await fill(alice, bob, 1, 100);
     one.ws.send(await packedRequest(bob, m.did, V4.deliveryRequest, { limit: 10 }));
-    const fresh = (await one.next(5)).filter((r) => r.type === V4.delivery && r.attachments?.length > 0);
-    assert.deepEqual(fresh.map((r) => r.attachments.length), [5, 1]);
+    const fresh = (await one.next(6)).filter((r) => r.type === V4.delivery && r.attachments?.length > 0);
+    assert.deepEqual(fresh.map((r) => r.attachments.length), [5, 1, 1]);
   } finally {
     for (const s of sockets) s.ws.terminate();
     await alice.agent.stop();

@@ -18,13 +18,18 @@ const MAX_ACK_IDS = 1000;
 interface Held {
   ids: Map<string, number>;
   bytes: number;
+  /**
+   * Per account and recipient filter: the queue (count, newest arrival) when all of it was found
+   * held. Until it changes, a delivery-request is answered without reading the queue again.
+   */
+  quiet: Map<string, { count: number; newest: number }>;
 }
 const heldOn = new WeakMap<Session, Held>();
 
 function heldBy(session: Session | undefined): Held | undefined {
   if (session?.kind !== 'ws') return undefined;
   let h = heldOn.get(session);
-  if (!h) heldOn.set(session, (h = { ids: new Map(), bytes: 0 }));
+  if (!h) heldOn.set(session, (h = { ids: new Map(), bytes: 0, quiet: new Map() }));
   return h;
 }
 
@@ -40,6 +45,7 @@ function hold(m: MediatorContext, h: Held | undefined, queued: readonly QueuedMe
     if (h.ids.size <= 10 * m.limits.maxDeliveryMessages) break;
     h.ids.delete(id);
     h.bytes -= bytes;
+    h.quiet.clear();
   }
 }
 
@@ -50,6 +56,7 @@ function release(h: Held | undefined, ids: Iterable<string>): void {
     if (bytes === undefined) continue;
     h.ids.delete(id);
     h.bytes -= bytes;
+    h.quiet.clear();
   }
 }
 
@@ -114,15 +121,23 @@ async function deliveryRequest(ctx: InboundContext, m: MediatorContext, t: Picku
   const want = Math.min(limit as number, m.limits.maxDeliveryMessages);
   const held = heldBy(sessionOf(ctx));
   let queued: QueuedMessage[] = [];
-  if (!full(m, held)) {
+  const quietKey = `${account} ${recipientDid ?? ''}`;
+  const quiet = held?.quiet.get(quietKey);
+  // Asked again with nothing new: the counters say so, the queue's rows are not read again.
+  // Acknowledgements only shrink the queue; an arrival raises its count or newest time.
+  const unchanged = quiet !== undefined && (await m.store.status(account, recipientDid).then((s) => s.messageCount <= quiet.count && (s.newestReceivedAt ?? 0) <= quiet.newest));
+  if (!full(m, held) && !unchanged) {
+    held?.quiet.delete(quietKey);
     const skip = held?.ids.size ?? 0;
     const fetched = await m.store.fetch(account, want + skip, recipientDid);
+    const whole = fetched.length < want + skip;
     // The whole queue was read: held ids not in it were acknowledged elsewhere or expired.
-    if (held && fetched.length < want + skip && recipientDid === undefined) {
+    if (held && whole && recipientDid === undefined) {
       const present = new Set(fetched.map((q) => q.id));
       release(held, [...held.ids.keys()].filter((id) => !present.has(id)));
     }
     queued = held ? fetched.filter((q) => !held.ids.has(q.id)).slice(0, want) : fetched;
+    if (held && whole && queued.length === 0) held.quiet.set(quietKey, { count: fetched.length, newest: Math.max(0, ...fetched.map((q) => q.receivedAt)) });
   }
   if (queued.length === 0 && t.version === 3) {
     // 3.0: an empty queue is answered with a status at once.
