@@ -11,6 +11,7 @@
  */
 export type Compat = 'veramo';
 
+/** Every value the `compat` option accepts. */
 export const COMPATS: readonly Compat[] = ['veramo'];
 
 /** The option's value checked: undefined (strict) or a known dialect; anything else is caller misuse. */
