@@ -20,7 +20,7 @@ function lazy<T>(load: () => Promise<T>): () => Promise<T> {
   let p: Promise<T> | undefined;
   return () => (p ??= load());
 }
-const k1 = /* @__PURE__ */ lazy(() => import('./noble/secp256k1.js').then((m) => m.secp256k1));
+const k1 = /* @__PURE__ */ lazy(() => import('./noble/secp256k1.js'));
 const curve25519 = /* @__PURE__ */ lazy(() => import('./noble/curve25519.js'));
 const xchacha = /* @__PURE__ */ lazy(() => import('./noble/xchacha.js').then((m) => m.xchacha20poly1305));
 const aeskw = /* @__PURE__ */ lazy(() => import('./noble/aeskw.js').then((m) => m.aeskw));
@@ -175,7 +175,7 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
       return new Uint8Array(await subtle().deriveBits({ name: 'X25519', public: await basePoint } as EcdhKeyDeriveParams, priv, 256));
     }
     if (curve === 'Ed25519') {
-      if (noble) return (await curve25519()).ed25519.getPublicKey(d);
+      if (noble) return (await curve25519()).getPublicKeyAsync(d);
       const priv = await subtle().importKey('pkcs8', bs(concat(hex(OKP_PKCS8_PREFIX.Ed25519), d)), { name: 'Ed25519' }, true, ['sign']);
       const jwk = await subtle().exportKey('jwk', priv);
       return fixed(jwk.x, 32);
@@ -191,8 +191,8 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
   async function generate(curve: Curve, ephemeral: boolean): Promise<PrivateKey> {
     const { kty, size } = info(curve);
     if (await viaNoble(curve)) {
-      const lib = curve === 'secp256k1' ? await k1() : (await curve25519())[curve === 'X25519' ? 'x25519' : 'ed25519'];
-      const d = lib.utils.randomSecretKey();
+      // @noble/ed25519's random secret serves X25519 too: any 32 bytes are an X25519 scalar.
+      const d = (curve === 'secp256k1' ? await k1() : await curve25519()).utils.randomSecretKey();
       const publicKey: PublicKey = { curve, raw: await publicFromScalar(curve, d, true) };
       if (!ephemeral) return { curve, d, publicKey };
       const handle = new WebKeys();
@@ -299,8 +299,8 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
       const alg = info(priv.curve).signAlg;
       if (!alg) throw unsupported(`${priv.curve} keys cannot sign`);
       // JOSE ES256K signs SHA-256(data) and writes r || s (RFC 8812 §3.2); noble prehashes by default.
-      if (priv.curve === 'secp256k1') return (await k1()).sign(data, secretOf(priv), { prehash: true, format: 'compact' });
-      if (await viaNoble(priv.curve)) return (await curve25519()).ed25519.sign(data, secretOf(priv));
+      if (priv.curve === 'secp256k1') return (await k1()).signAsync(data, secretOf(priv), { prehash: true, format: 'compact' });
+      if (await viaNoble(priv.curve)) return (await curve25519()).signAsync(data, secretOf(priv));
       const key = await privateCryptoKey(priv, 'sign');
       const params = alg === 'EdDSA' ? { name: 'Ed25519' } : { name: 'ECDSA', hash: NIST[priv.curve]!.hash };
       return new Uint8Array(await subtle().sign(params, key, bs(data)));
@@ -313,12 +313,12 @@ export function createWebBackend(options: WebBackendOptions = {}): CryptoBackend
         if (alg === 'EdDSA') {
           if (signature.length !== 64) return false;
           // zip215: false is RFC 8032's strict decoding, what OpenSSL and BoringSSL do.
-          if (await viaNoble(pub.curve)) return (await curve25519()).ed25519.verify(signature, data, pub.raw, { zip215: false });
+          if (await viaNoble(pub.curve)) return await (await curve25519()).verifyAsync(signature, data, pub.raw, { zip215: false });
           return await subtle().verify('Ed25519', await publicCryptoKey(pub, 'sign'), bs(signature), bs(data));
         }
         if (signature.length !== 2 * inf.size) return false;
         // JOSE does not require low-s (Wycheproof marks high-s valid), so neither do we.
-        if (pub.curve === 'secp256k1') return (await k1()).verify(signature, data, pub.raw, { prehash: true, lowS: false, format: 'compact' });
+        if (pub.curve === 'secp256k1') return await (await k1()).verifyAsync(signature, data, pub.raw, { prehash: true, lowS: false, format: 'compact' });
         return await subtle().verify({ name: 'ECDSA', hash: NIST[pub.curve]!.hash }, await publicCryptoKey(pub, 'sign'), bs(signature), bs(data));
       } catch {
         return false;
