@@ -2,6 +2,7 @@
 // the environment variable SOME_NAME; the store is also read from DATABASE_URL.
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { COMPATS, type Compat } from '@didcomm-ts/core';
 import type { SqliteWriter } from './store/open.js';
 
 export type AccessPolicy = 'open' | 'allow-list';
@@ -37,6 +38,11 @@ export interface MediatorConfig {
   unwrapWorkers?: number;
   /** scrypt cost for a new secrets file (lower only in tests). */
   scryptN?: number;
+  /**
+   * Also unwrap forwards in a named dialect the spec does not allow (core's unpack option
+   * `compat`); absent: strict. `veramo`: Veramo 7's forwards, which carry no apv.
+   */
+  compat?: Compat;
 
   // Limits that keep any one client from breaking the service (each refusal counted in
   // didcomm_mediator_refused_total{reason}).
@@ -103,7 +109,7 @@ export const DEFAULTS = {
 const FLAGS = ['port', 'host', 'data', 'public-url', 'store', 'pg-schema', 'passphrase-file', 'access', 'max-message-bytes', 'max-queue', 'retention-seconds', 'rate-limit', 'log-level', 'shutdown-timeout-ms', 'unwrap-workers', 'sqlite-writer',
   'max-forward-payloads', 'max-recipients', 'max-connections-per-ip', 'max-connections', 'headers-timeout-ms', 'request-timeout-ms',
   'ws-auth-timeout-ms', 'ws-max-in-flight', 'ws-max-buffered-bytes', 'account-rate-limit', 'trust-proxy', 'max-message-age-seconds',
-  'replay-ids-per-sender', 'disk-reserve-bytes'] as const;
+  'replay-ids-per-sender', 'disk-reserve-bytes', 'compat'] as const;
 type Flag = (typeof FLAGS)[number];
 
 export const USAGE = `didcomm-mediator [options]
@@ -123,6 +129,7 @@ export const USAGE = `didcomm-mediator [options]
   --unwrap-workers N       threads decrypting forwards, 0 = main thread (UNWRAP_WORKERS, default: cores - 1)
   --sqlite-writer MODE     auto|thread|inline: SQLite commits on a writer thread or the main one
                            (SQLITE_WRITER, default auto: a thread when the disk's fsync is slow)
+  --compat NAME            also unwrap forwards in this peer's dialect: veramo (COMPAT, default none: strict)
  Limits (a public mediator's defaults; each refusal is counted in didcomm_mediator_refused_total):
   --max-forward-payloads N  messages one forward may carry (MAX_FORWARD_PAYLOADS, default 10)
   --max-recipients N        recipient DIDs per account (MAX_RECIPIENTS, default 1000)
@@ -180,6 +187,8 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
   const store = given.get('store') ?? (env.STORE || env.DATABASE_URL || undefined);
   const sqliteWriter = get('sqlite-writer') as SqliteWriter | undefined;
   if (sqliteWriter !== undefined && !['auto', 'thread', 'inline'].includes(sqliteWriter)) throw new TypeError(`sqlite-writer must be auto, thread or inline, not ${JSON.stringify(sqliteWriter)}`);
+  const compat = get('compat');
+  if (compat !== undefined && !(COMPATS as readonly string[]).includes(compat)) throw new TypeError(`compat must be ${COMPATS.join(' or ')}, not ${JSON.stringify(compat)}`);
   const passphraseFile = get('passphrase-file');
   const passphrase = passphraseFile !== undefined ? readFileSync(passphraseFile, 'utf8').trim() : env.MEDIATOR_PASSPHRASE || undefined;
   return {
@@ -198,6 +207,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     logLevel,
     ...(sqliteWriter !== undefined ? { sqliteWriter } : {}),
     ...(get('unwrap-workers') !== undefined ? { unwrapWorkers: int('unwrap-workers', get('unwrap-workers')!, 0) } : {}),
+    ...(compat !== undefined ? { compat: compat as Compat } : {}),
     shutdownTimeoutMs: get('shutdown-timeout-ms') !== undefined ? int('shutdown-timeout-ms', get('shutdown-timeout-ms')!, 0) : DEFAULTS.shutdownTimeoutMs,
     maxForwardPayloads: num('max-forward-payloads', 1),
     maxRecipients: num('max-recipients', 1),

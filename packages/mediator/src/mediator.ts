@@ -17,6 +17,7 @@ import {
   type TransportHost,
   TransportError,
 } from '@didcomm-ts/core';
+import type { Compat } from '@didcomm-ts/core';
 import type { AccessPolicy } from './config.js';
 import { MediatorError } from './errors.js';
 import { LiveSessions } from './live.js';
@@ -69,6 +70,8 @@ export interface MediatorOptions {
   logger: Logger;
   metrics?: Metrics;
   unwrapper?: ForwardUnwrapper;
+  /** The dialect forwards may also come in (core's unpack `compat`); absent: strict. */
+  compat?: Compat;
 }
 
 /** What the protocol handlers share. */
@@ -110,7 +113,7 @@ export class Mediator implements TransportHost {
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 },
       replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
     });
-    this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes } });
+    this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } });
     const access = o.access ?? 'open';
     this.ctx = {
       did: o.identity.did,

@@ -107,7 +107,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     const workers = o.unwrapper ? 0 : (c.unwrapWorkers ?? defaultUnwrapWorkers());
     const held = (identity.secrets as { list?: () => Secret[] }).list?.();
     // The pool needs the secrets as data; a secrets resolver that cannot list them stays inline.
-    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes }, maxForwardPayloads: c.maxForwardPayloads }) : undefined;
+    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes, compat: c.compat }, maxForwardPayloads: c.maxForwardPayloads }) : undefined;
     // The first forward should not wait for a worker to load; workers that cannot start leave
     // the decryption on this thread.
     await pool?.ready().catch(async (e) => {
@@ -122,6 +122,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       logger,
       metrics,
       access: c.access,
+      compat: c.compat,
       unwrapper,
       limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender, maxForwardPayloads: c.maxForwardPayloads, maxRecipients: c.maxRecipients, accountRateLimit: c.accountRateLimit },
     });
