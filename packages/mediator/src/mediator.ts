@@ -208,14 +208,13 @@ export class Mediator implements TransportHost {
 
   async #queue({ next, payloads, count }: ForwardParts, started: number): Promise<void> {
     // Before any lookup or write: one forward must not turn into thousands of commits.
-    // (Counted as refused by the transport that answers, under this code.)
     const max = this.ctx.limits.maxForwardPayloads;
     if ((count ?? payloads?.length ?? 0) > max) throw new MediatorError(413, 'forward_payloads', `a forward may carry at most ${max} messages`);
     const route = await this.store.findRecipient(next).catch((e) => {
       throw this.#storeRefusal(e);
     });
+    // Refusals thrown as MediatorError are counted once, by the transport that answers them.
     if (!route) {
-      this.metrics.inc('didcomm_mediator_refused_total', { reason: 'recipient_unknown' });
       throw new MediatorError(404, 'recipient_unknown', 'no account registered the forward\'s next');
     }
     if (!payloads) throw new DIDCommError(ErrorCodes.MALFORMED, 'a forwarded message must be an encrypted DIDComm message (JWE)');
@@ -225,7 +224,6 @@ export class Mediator implements TransportHost {
       this.metrics.inc('didcomm_mediator_messages_queued_total', undefined, payloads.length);
     } catch (e) {
       if (e instanceof QueueFullError) {
-        this.metrics.inc('didcomm_mediator_refused_total', { reason: 'queue_full' });
         throw new MediatorError(507, 'queue_full', 'the recipient\'s queue is full');
       }
       throw this.#storeRefusal(e);

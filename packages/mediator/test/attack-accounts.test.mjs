@@ -280,6 +280,7 @@ async function fanOut(t, config) {
     const full = await post(m.url, await forwardTo(m, bob.did, await packs('b'), resolver));
     assert.equal(full.status, 507);
     assert.equal((await bob.client.status()).message_count, 10);
+    assert.equal(await refusedCount(m, 'queue_full'), 1, 'one refusal, counted once');
     await bob.client.pickup({ limit: 100 });
     assert.deepEqual(bob.inbox.map((x) => x.content).sort(), Array.from({ length: 10 }, (_, i) => `a${i}`).sort());
   } finally {
