@@ -93,6 +93,8 @@ function healthProber(url, everyMs = 100, timeoutMs = 2000) {
     const p = { at: performance.now(), ms: undefined, status: 0 };
     probes.push(p);
     const req = get(`${url}healthz`, { agent, timeout: timeoutMs }, (res) => {
+      // A probe on a new connection also measures how soon the mediator accepts one.
+      p.fresh = !req.reusedSocket;
       res.resume();
       res.on('end', () => {
         p.ms = performance.now() - p.at;
@@ -110,7 +112,8 @@ function healthProber(url, everyMs = 100, timeoutMs = 2000) {
       const now = performance.now();
       const w = probes.filter((p) => p.at >= from && p.at <= to);
       const ms = w.map((p) => p.ms ?? now - p.at).sort((a, b) => a - b);
-      return { n: w.length, p99: ms.length ? ms[Math.min(ms.length - 1, Math.floor(0.99 * ms.length))] : NaN, max: ms.at(-1) ?? NaN, failed: w.filter((p) => p.status !== 200).length };
+      const fresh = w.filter((p) => p.fresh).map((p) => p.ms);
+      return { n: w.length, p99: ms.length ? ms[Math.min(ms.length - 1, Math.floor(0.99 * ms.length))] : NaN, max: ms.at(-1) ?? NaN, failed: w.filter((p) => p.status !== 200).length, fresh: fresh.length, freshMax: fresh.length ? Math.max(...fresh) : NaN };
     },
     stop: () => {
       clearInterval(timer);
@@ -237,6 +240,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
         healthzP99Ms: h.p99,
         healthzMaxMs: h.max,
         healthzFailed: h.failed,
+        healthzNewConnectionMaxMs: h.freshMax,
         loopDelayP99Ms: loop.p99Ms,
         loopDelayMaxMs: loop.maxMs,
         honestPerSecond: okPerSecond,
@@ -262,7 +266,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
       ].filter(Boolean);
       row.verdict = failed.length ? `FAIL (${failed.join(', ')})` : 'pass';
       rows.push(row);
-      log(`  ${name.padEnd(16)} rss ${ms1(rssBefore)} -> peak ${ms1(row.rssPeakMiB)} MiB | /healthz p99 ${ms1(h.p99)} ms (max ${ms1(h.max)}, ${h.failed}/${h.n} failed; mediator event loop delay p99 ${ms1(loop.p99Ms)} max ${ms1(loop.maxMs)} ms) | honest ${Math.round(okPerSecond)}/s accepted (${JSON.stringify(honest.statuses)}), lost ${missing} | ${row.verdict}`);
+      log(`  ${name.padEnd(16)} rss ${ms1(rssBefore)} -> peak ${ms1(row.rssPeakMiB)} MiB | /healthz p99 ${ms1(h.p99)} ms (max ${ms1(h.max)}, ${h.failed}/${h.n} failed, on a new connection ${h.fresh} max ${ms1(h.freshMax)} ms; mediator event loop delay p99 ${ms1(loop.p99Ms)} max ${ms1(loop.maxMs)} ms) | honest ${Math.round(okPerSecond)}/s accepted (${JSON.stringify(honest.statuses)}), lost ${missing} | ${row.verdict}`);
       if (result.summary) log(`  ${''.padEnd(16)} ${result.summary}${result.senders ? ` (RSS growth / senders: ${Math.round((row.rssGrowthMiB * 1024) / result.senders)} KiB)` : ''}`);
       if (check) log(`  ${''.padEnd(16)} check: ${check.text}`);
       if (Object.keys(row.refused).length) log(`  ${''.padEnd(16)} refused by the mediator: ${JSON.stringify(row.refused)}`);
