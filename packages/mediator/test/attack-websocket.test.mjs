@@ -202,17 +202,24 @@ test('the rate limit is per address, WebSocket and HTTP together; a socket that 
     attacker = await wsFrom(ATTACKER, m.wsUrl);
     const started = Date.now();
     let sent = 0;
-    // 200 frames a second, ten times the rate, until the mediator closes the socket.
+    // 500 frames a second, 25 times the rate, until the mediator closes the socket.
     const flood = (async () => {
       while (attacker.ws.readyState === 1 && Date.now() - started < 8000) {
         for (let i = 0; i < 10 && attacker.ws.readyState === 1; i++, sent++) attacker.ws.send('{"not":"didcomm"}');
-        await sleep(50);
+        await sleep(20);
       }
     })();
     // While it floods, the address's budget is spent for HTTP too; another address keeps its own.
     while ((await refused(m.url, 'ws_rate_limited')) === 0 && Date.now() - started < 3000) await sleep(20);
-    assert.equal(await postFrom(ATTACKER, m.url), 429);
-    assert.equal(await postFrom(HONEST, m.url), 400);
+    // (A token that comes back between two frames may go to a request: most do not get one.)
+    const attackerStatuses = [];
+    const honestStatuses = [];
+    for (let i = 0; i < 10; i++) {
+      attackerStatuses.push(await postFrom(ATTACKER, m.url));
+      honestStatuses.push(await postFrom(HONEST, m.url));
+    }
+    assert.ok(attackerStatuses.filter((s) => s === 429).length >= 6, `the attacker's address over HTTP: ${attackerStatuses.join(' ')}`);
+    assert.deepEqual(honestStatuses, Array(10).fill(400));
     await flood;
     const { code } = await Promise.race([attacker.closed, sleep(2000).then(() => ({ code: 'still open' }))]);
     assert.equal(code, 1008, `closed after ${Date.now() - started} ms and ${sent} frames`);

@@ -24,8 +24,9 @@ export interface WsServerOptions {
   maxInFlight?: number;
   /**
    * Bytes queued to a peer that does not read (default 16 MiB). Past it we stop reading from
-   * the peer; a peer that has not drained below it within `drainTimeoutMs` (default 5000), or
-   * that would be sent twice as much, is dropped (`slow_consumer`).
+   * the peer and further sends wait (so at most one message more than this is queued); a peer
+   * that stays above it for `drainTimeoutMs` (default 5000) is dropped (`slow_consumer`) and the
+   * waiting sends fail.
    */
   maxBufferedBytes?: number;
   drainTimeoutMs?: number;
@@ -100,15 +101,25 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
       ws.once('close', () => clearTimeout(t));
     };
 
-    // Outbound: while more than maxBuffered bytes wait for the peer we read nothing from it;
-    // it gets drainMs to catch up before it is dropped.
+    // Outbound: while more than maxBuffered bytes wait for the peer, we read nothing from it
+    // and further sends wait their turn (the sender holds its message anyway; ws would copy it).
+    // A peer that stays above the cap for drainMs is dropped, and the waiting sends fail.
     let draining: ReturnType<typeof setInterval> | undefined;
+    const pendingSends: Array<{ packed: string; resolve(): void; reject(e: Error): void }> = [];
+    const write = (packed: string, resolve: () => void, reject: (e: Error) => void) => {
+      ws.send(packed, (err) => (err ? reject(err) : resolve()));
+      if (ws.bufferedAmount > maxBuffered) overBuffer();
+    };
     const stopDraining = () => {
       clearInterval(draining);
       draining = undefined;
     };
+    const failHeld = (why: string) => {
+      for (const h of pendingSends.splice(0)) h.reject(new Error(why));
+    };
     const slowConsumer = () => {
       stopDraining();
+      failHeld('the peer does not read what it is sent');
       if (ws.readyState === WebSocket.CLOSED) return;
       o.onError?.('slow_consumer');
       // It does not read, so a close frame would wait behind what it has not read: cut it off.
@@ -116,12 +127,22 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
     };
     const overBuffer = () => {
       if (draining) return;
-      const deadline = Date.now() + drainMs;
+      let deadline = Date.now() + drainMs;
       draining = setInterval(() => {
-        if (ws.readyState !== WebSocket.OPEN) stopDraining();
-        else if (ws.bufferedAmount <= maxBuffered) {
+        if (ws.readyState !== WebSocket.OPEN) {
           stopDraining();
-          flow();
+          failHeld('socket closed');
+        } else if (ws.bufferedAmount <= maxBuffered) {
+          // It reads: the waiting sends go out, and the deadline starts again if they refill the buffer.
+          while (pendingSends.length > 0 && ws.bufferedAmount <= maxBuffered) {
+            const h = pendingSends.shift()!;
+            write(h.packed, h.resolve, h.reject);
+          }
+          if (ws.bufferedAmount > maxBuffered) deadline = Date.now() + drainMs;
+          else {
+            stopDraining();
+            flow();
+          }
         } else if (Date.now() >= deadline) slowConsumer();
       }, 50);
       flow();
@@ -137,17 +158,12 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
       send: (packed) =>
         new Promise<void>((resolve, reject) => {
           if (ws.readyState !== WebSocket.OPEN) return reject(new Error('socket closed'));
-          const before = ws.bufferedAmount;
-          if (before > maxBuffered) {
-            // One large message to a peer that reads is fine; piling onto one that does not is not.
-            if (before + packed.length > 2 * maxBuffered) {
-              slowConsumer();
-              return reject(new Error('the peer does not read what it is sent'));
-            }
+          if (draining !== undefined || ws.bufferedAmount > maxBuffered) {
+            pendingSends.push({ packed, resolve, reject });
             overBuffer();
+            return;
           }
-          ws.send(packed, (err) => (err ? reject(err) : resolve()));
-          if (ws.bufferedAmount > maxBuffered) overBuffer();
+          write(packed, resolve, reject);
         }),
       onClose: (listener) => {
         if (ws.readyState === WebSocket.CLOSED) listener();
@@ -231,6 +247,7 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
     });
     ws.on('close', () => {
       stopDraining();
+      failHeld('socket closed');
       clearTimeout(authTimer);
       waiting.length = 0;
     });
