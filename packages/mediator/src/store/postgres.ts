@@ -16,10 +16,31 @@ export interface PostgresStoreOptions {
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Rethrow a connection loss, restart or full disk as the store's typed fault (faults.ts). */
-const throwFault = (e: unknown): never => {
-  throw asStoreFault(e);
-};
+// The connection is gone (SQLSTATE class 08, the server shutting down, or the socket closed).
+const LOST = /^(08...|57P0[123]|CONNECTION_(CLOSED|ENDED|DESTROYED)|ECONNRESET|EPIPE)$/;
+
+/**
+ * sql.begin, with failures as the store's typed faults (faults.ts), and minus a crash: when
+ * the connection dies inside a transaction, postgres.js 3.4.9 writes its ROLLBACK to the
+ * closed socket from a setImmediate, an uncaught TypeError that ends the process (measured
+ * here with pg_terminate_backend; porsager/postgres#1154, #1208). A transaction whose
+ * connection was lost is left unsettled instead: begin() rejects when the connection closes,
+ * and the server has rolled it back.
+ */
+function begin<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {
+  return sql
+    .begin(async (tx) => {
+      try {
+        return await fn(tx);
+      } catch (e) {
+        if (LOST.test(String((e as { code?: unknown } | null)?.code))) return new Promise<T>(() => undefined);
+        throw e;
+      }
+    })
+    .catch((e) => {
+      throw asStoreFault(e);
+    }) as Promise<T>;
+}
 
 type Row = { id: string; recipient_did: string; received_at: string | number; message: string };
 const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipient_did, receivedAt: Number(r.received_at), message: r.message });
@@ -43,7 +64,20 @@ export class PostgresStore implements MediatorStore {
   static async open(url: string, o: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const schema = o.schema ?? 'didcomm_mediator';
     if (!IDENT.test(schema)) throw new TypeError(`schema must be a lower-case SQL identifier, not ${JSON.stringify(schema)}`);
-    const sql = postgres(url, { max: o.max ?? 10, onnotice: () => undefined, connection: { search_path: schema, application_name: 'didcomm-mediator' } });
+    // fetch_types off: postgres.js 3.4.9 reads the array types on each new connection from a
+    // promise nobody awaits, so a connection killed meanwhile (pg_terminate_backend, a restart)
+    // was an unhandled rejection that ended the process (measured). Without the types arrays
+    // cannot be bound: lists go as JSON (jsonb_array_elements_text) or IN ${sql(list)}.
+    // backoff: postgres.js waits up to 20 s before reconnecting, growing with failures counted
+    // across the pool, so after a two-second restart forwards waited 10 s and more (measured);
+    // at most a second between attempts here, a few per second per pool while it is down.
+    const sql = postgres(url, {
+      max: o.max ?? 10,
+      fetch_types: false,
+      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+      onnotice: () => undefined,
+      connection: { search_path: schema, application_name: 'didcomm-mediator' },
+    });
     try {
       await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((e) => {
         // Two instances creating the schema at once: the loser sees a unique violation.
@@ -140,7 +174,7 @@ export class PostgresStore implements MediatorStore {
     return r.count === 1;
   }
   async revoke(did: string) {
-    return this.#sql.begin(async (tx) => {
+    return begin(this.#sql, async (tx) => {
       await tx`DELETE FROM recipients WHERE account = ${did}`;
       await tx`DELETE FROM queue WHERE account = ${did}`;
       const r = await tx`DELETE FROM accounts WHERE did = ${did}`;
@@ -168,13 +202,13 @@ export class PostgresStore implements MediatorStore {
   }
 
   async updateRecipients(account: string, updates: Array<{ recipientDid: string; action: 'add' | 'remove' }>, maxRecipients = Infinity): Promise<UpdateResult[]> {
-    return this.#sql.begin(async (tx) => {
+    return begin(this.#sql, async (tx) => {
       // Instances update concurrently: the account's row lock keeps its count exact, and a lock
       // per bare DID (taken in one order, so two updates never wait on each other in a cycle)
       // keeps a DID and its key ids with one account.
       await tx`SELECT 1 FROM accounts WHERE did = ${account} FOR UPDATE`;
       const dids = [...new Set(updates.map((u) => didPart(u.recipientDid)))];
-      await tx`SELECT pg_advisory_xact_lock(hashtext(${`${this.schema}.did`}), h) FROM (SELECT DISTINCT hashtext(d) AS h FROM unnest(${dids}::text[]) AS d ORDER BY h) s`;
+      await tx`SELECT pg_advisory_xact_lock(hashtext(${`${this.schema}.did`}), h) FROM (SELECT DISTINCT hashtext(d) AS h FROM jsonb_array_elements_text(${JSON.stringify(dids)}::text::jsonb) AS d ORDER BY h) s`;
       const [c] = await tx`SELECT COUNT(*) AS n FROM recipients WHERE account = ${account}`;
       const before = Number(c.n);
       let count = before;
@@ -247,13 +281,13 @@ export class PostgresStore implements MediatorStore {
       c.messages.push({ id: r.id, recipientDid: r.recipient_did, receivedAt, message: r.message });
       per.set(r.account, c);
     }
-    await this.#sql.begin(async (tx) => {
+    await begin(this.#sql, async (tx) => {
       for (const [account, { n, bytes }] of per) {
         const bumped = await tx`UPDATE accounts SET queued = queued + ${n}, queued_bytes = queued_bytes + ${bytes} WHERE did = ${account} AND queued + ${n} <= ${maxQueue}`;
         if (bumped.count === 0) throw new QueueFullError(account);
       }
       await tx`INSERT INTO queue ${this.#sql(rows, 'id', 'account', 'recipient_did', 'received_at', 'size', 'message')}`;
-    }).catch(throwFault);
+    });
     for (const [account, { messages }] of per) {
       const ids = messages.map((m) => m.id);
       this.#emit(account, ids, messages);
@@ -293,15 +327,15 @@ export class PostgresStore implements MediatorStore {
   }
   async ack(account: string, ids: string[]) {
     if (ids.length === 0) return 0;
-    return this.#sql.begin(async (tx) => {
+    return begin(this.#sql, async (tx) => {
       const gone = await tx`DELETE FROM queue WHERE account = ${account} AND id IN ${this.#sql([...new Set(ids)])} RETURNING size`;
       const bytes = gone.reduce((a, g) => a + Number(g.size), 0);
       if (gone.length > 0) await tx`UPDATE accounts SET queued = GREATEST(queued - ${gone.length}, 0), queued_bytes = GREATEST(queued_bytes - ${bytes}, 0) WHERE did = ${account}`;
       return gone.length;
-    }).catch(throwFault);
+    });
   }
   async purge(beforeMs: number) {
-    return this.#sql.begin(async (tx) => {
+    return begin(this.#sql, async (tx) => {
       const rows = await tx`DELETE FROM queue WHERE received_at < ${beforeMs} RETURNING account, size`;
       const per = new Map<string, { n: number; bytes: number }>();
       for (const r of rows) {
