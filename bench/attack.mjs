@@ -180,7 +180,7 @@ export async function runAttackBench({ only, quick = false, ms = quick ? 1000 : 
     await rec.call('listen', {});
     const perPhase = Math.round((rate * ms) / 1000);
     // The mediator's first seconds of traffic run cold (JIT, caches): honest load before the baseline, unmeasured.
-    const warmMs = quick ? 1000 : 2000;
+    const warmMs = quick ? 500 : 2000;
     const warm = Math.round((rate * warmMs) / 1000);
     const t = performance.now();
     await gen.call('setup', { url: m.url, did: m.did, accounts: 0, forwards: 0, liveMessages: warm + perPhase * phases.length, liveTo: victim.did, liveKid: victim.kid, bytes: 2000 });
