@@ -58,7 +58,7 @@ export interface MediatorConfig {
   headersTimeoutMs: number;
   /** A whole request, headers and body, must arrive within this. */
   requestTimeoutMs: number;
-  /** A WebSocket that has sent no authenticated request by then is closed. */
+  /** A WebSocket of no granted account that had no message accepted for this long is closed. */
   wsAuthTimeoutMs: number;
   /** WebSocket frames handled at once per connection; further frames wait (the socket stops being read). */
   wsMaxInFlight: number;
@@ -137,7 +137,7 @@ export const USAGE = `didcomm-mediator [options]
   --max-connections N       open connections in all (MAX_CONNECTIONS, default 20000)
   --headers-timeout-ms N    deadline for a request's headers (HEADERS_TIMEOUT_MS, default 10000)
   --request-timeout-ms N    deadline for a whole request (REQUEST_TIMEOUT_MS, default 30000)
-  --ws-auth-timeout-ms N    close a WebSocket with no authenticated request by then (WS_AUTH_TIMEOUT_MS, default 30000)
+  --ws-auth-timeout-ms N    close a WebSocket of no granted account idle this long (WS_AUTH_TIMEOUT_MS, default 30000)
   --ws-max-in-flight N      frames handled at once per WebSocket (WS_MAX_IN_FLIGHT, default 4)
   --ws-max-buffered-bytes N unread bytes to a WebSocket peer before it is paused, then closed
                             (WS_MAX_BUFFERED_BYTES, default 8388608)
