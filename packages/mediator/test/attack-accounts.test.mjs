@@ -94,6 +94,13 @@ async function manyAllOrNone(store) {
   const status = await store.status(q);
   assert.equal(status.messageCount, 5);
   assert.equal(status.totalBytes, queued.reduce((n, m) => n + Buffer.byteLength(m.message), 0));
+  // A group for two accounts, the second one full: the first one's share is undone too.
+  const roomy = 'did:example:roomy';
+  await store.grant(roomy);
+  await assert.rejects(store.enqueueMany([{ account: roomy, recipientDid: roomy, message: 'r' }, { account: q, recipientDid: q, message: 'q' }], 5), (e) => e.code === 'queue_full');
+  assert.equal((await store.status(roomy)).messageCount, 0);
+  assert.deepEqual(await store.fetch(roomy, 10), []);
+  assert.equal((await store.enqueueMany([{ account: roomy, recipientDid: roomy, message: 'r' }], 5)).length, 1);
 }
 
 for (const writerThread of [false, true]) {

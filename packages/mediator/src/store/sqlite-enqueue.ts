@@ -10,15 +10,22 @@ export interface GroupRow {
 }
 
 /**
- * A function that stores one group inside the caller's transaction (as a savepoint, so a
- * full queue undoes only this group) and answers false, storing nothing, when an account's
- * queue cannot take all of the group's rows within `maxQueue`.
+ * A function that stores one group inside the caller's transaction and answers false,
+ * storing nothing of it, when an account's queue cannot take all of the group's rows within
+ * `maxQueue`. It must be called inside a transaction (the batch's group commit).
  */
 export function groupWriter(db: Database.Database): (rows: GroupRow[], maxQueue: number, now: number) => boolean {
   const bump = db.prepare('UPDATE accounts SET queued = queued + ?, queued_bytes = queued_bytes + ? WHERE did = ? AND queued + ? <= ?');
   const insert = db.prepare('INSERT INTO queue (id, account, recipient_did, received_at, size, message) VALUES (?, ?, ?, ?, ?, ?)');
   const full = new Error('queue full');
-  const write = db.transaction((rows: GroupRow[], maxQueue: number, now: number) => {
+  const write = (rows: GroupRow[], sizes: number[], per: Map<string, { n: number; bytes: number }>, maxQueue: number, now: number) => {
+    for (const [account, { n, bytes }] of per) if (bump.run(n, bytes, account, n, maxQueue).changes === 0) throw full;
+    rows.forEach((r, i) => insert.run(r.id, r.account, r.recipientDid, now, sizes[i], r.message));
+  };
+  // Only a group for several accounts can be refused after a write (a later account's queue
+  // full): it alone pays for a savepoint.
+  const writeInSavepoint = db.transaction(write);
+  return (rows, maxQueue, now) => {
     const sizes = rows.map((r) => Buffer.byteLength(r.message));
     const per = new Map<string, { n: number; bytes: number }>();
     rows.forEach((r, i) => {
@@ -27,12 +34,8 @@ export function groupWriter(db: Database.Database): (rows: GroupRow[], maxQueue:
       c.bytes += sizes[i];
       per.set(r.account, c);
     });
-    for (const [account, { n, bytes }] of per) if (bump.run(n, bytes, account, n, maxQueue).changes === 0) throw full;
-    rows.forEach((r, i) => insert.run(r.id, r.account, r.recipientDid, now, sizes[i], r.message));
-  });
-  return (rows, maxQueue, now) => {
     try {
-      write(rows, maxQueue, now);
+      (per.size > 1 ? writeInSavepoint : write)(rows, sizes, per, maxQueue, now);
       return true;
     } catch (e) {
       if (e === full) return false;
