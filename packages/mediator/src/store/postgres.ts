@@ -123,6 +123,7 @@ export class PostgresStore implements MediatorStore {
           await tx.unsafe(`
             ALTER TABLE ${schema}.recipients ADD COLUMN did TEXT NOT NULL DEFAULT '';
             UPDATE ${schema}.recipients SET did = substring(recipient_did from '^[^#?/]*');
+            CREATE INDEX IF NOT EXISTS recipients_did ON ${schema}.recipients(did);
             DELETE FROM ${schema}.recipients r WHERE r.account <> (
               SELECT o.account FROM ${schema}.recipients o WHERE o.did = r.did ORDER BY o.recipient_did = o.did DESC, o.added_at, o.recipient_did LIMIT 1);
           `);

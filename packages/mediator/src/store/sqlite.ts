@@ -546,6 +546,8 @@ function migrateRecipientDids(db: Database.Database): void {
     db.transaction(() => {
       db.exec(`ALTER TABLE recipients ADD COLUMN did TEXT NOT NULL DEFAULT ''`);
       db.exec('UPDATE recipients SET did = did_part(recipient_did)');
+      // The index first: the repair below looks up each row's DID.
+      db.exec('CREATE INDEX IF NOT EXISTS recipients_did ON recipients(did)');
       db.exec(`DELETE FROM recipients WHERE account != (
         SELECT o.account FROM recipients o WHERE o.did = recipients.did ORDER BY o.recipient_did = o.did DESC, o.added_at, o.recipient_did LIMIT 1)`);
     })();
