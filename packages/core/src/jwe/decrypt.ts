@@ -3,7 +3,7 @@ import { backend } from '../crypto/index.js';
 import { CONTENT_ENC, type PrivateKey, type PublicKey } from '../crypto/types.js';
 import { utf8 } from '../util/base64url.js';
 import { concat } from '../util/bytes.js';
-import { KEY_AGREEMENT } from './algorithms.js';
+import { keyAgreementOf } from './algorithms.js';
 import { concatKdf } from './kdf.js';
 import type { ParsedJwe } from './types.js';
 import { staticAgreement } from './static-agreement.js';
@@ -22,7 +22,7 @@ export async function decryptJwe(
   recipient: { kid: string; key: PrivateKey },
   senderIn?: PublicKey | { kid: string; key: PublicKey },
 ): Promise<Uint8Array> {
-  const ka = KEY_AGREEMENT[jwe.alg];
+  const ka = keyAgreementOf(jwe.alg);
   const senderKid = senderIn && 'kid' in senderIn ? senderIn.kid : undefined;
   const sender = senderIn && 'kid' in senderIn ? senderIn.key : senderIn;
   if (ka.mode === '1PU' && !sender) throw failed('ECDH-1PU needs the sender key');
@@ -36,7 +36,10 @@ export async function decryptJwe(
   const ze = await backend.ecdh(recipient.key, epk);
   const z = ka.mode === '1PU' ? concat(ze, await staticAgreement(recipient.key, sender!)) : ze;
   const kek = await concatKdf(z, jwe.alg, jwe.apu ?? new Uint8Array(0), jwe.apv ?? new Uint8Array(0), ka.kekBytes, ka.mode === '1PU' && !jwe.draft3 ? jwe.tag : undefined);
-  const cek = await backend.aesKeyUnwrap(kek, entry.encryptedKey);
+  // XC20PKW seals the CEK with XChaCha20-Poly1305 under the KEK, no AAD (did-jwt's xc20pKeyWrapper).
+  const cek = ka.xc20pkw
+    ? await backend.decrypt('XC20P', kek, entry.wrapIv!, entry.encryptedKey, entry.wrapTag!, new Uint8Array(0))
+    : await backend.aesKeyUnwrap(kek, entry.encryptedKey);
   if (cek.length !== CONTENT_ENC[jwe.enc].keyLength) throw failed('unwrapped key has the wrong length');
   return backend.decrypt(jwe.enc, cek, jwe.iv, jwe.ciphertext, jwe.tag, utf8(jwe.protectedB64));
 }

@@ -3,7 +3,7 @@ import { CONTENT_ENC, CURVE_INFO, type ContentEncAlg } from '../crypto/types.js'
 import { jwkToPublicRaw } from '../keys/jwk.js';
 import { decode, fromUtf8 } from '../util/base64url.js';
 import { isObject, parseJsonObject } from '../util/json.js';
-import { CBC_HMAC_ENC, KEY_AGREEMENT, isKeyAgreementAlg, type KeyAgreementAlg } from './algorithms.js';
+import { CBC_HMAC_ENC, isKeyAgreementAlg, isXc20pkwAlg, keyAgreementOf, type KeyAgreementAlg } from './algorithms.js';
 import type { GeneralJwe, JweProtectedHeader, ParsedJwe } from './types.js';
 
 export interface JweParsePolicy {
@@ -17,6 +17,8 @@ export interface JweParsePolicy {
    * the KDF, any content encryption. With apu it is draft 4 as always. Default false.
    */
   onePuDraft3?: boolean;
+  /** Accept did-jwt's XC20PKW key wrapping (ECDH-ES+XC20PKW, ECDH-1PU+XC20PKW). Default false. */
+  xc20pKeyWrap?: boolean;
 }
 
 /** True when `value` has the shape of a JWE (general or flattened JSON). */
@@ -47,12 +49,13 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
   if (v.aad !== undefined) throw new DIDCommError(ErrorCodes.UNSUPPORTED, 'JWE aad is not supported');
 
   const alg = header.alg;
-  if (!isKeyAgreementAlg(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${String(alg)} is not supported`);
-  if (policy.algs && !policy.algs.includes(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${alg} is not allowed here`);
+  if (!isKeyAgreementAlg(alg) && !(isXc20pkwAlg(alg) && policy.xc20pKeyWrap)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${String(alg)} is not supported`);
+  if (policy.algs && !(policy.algs as readonly string[]).includes(alg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${alg} is not allowed here`);
   const enc = header.enc;
   if (typeof enc !== 'string' || !Object.prototype.hasOwnProperty.call(CONTENT_ENC, enc)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${String(enc)} is not supported`);
   if (policy.encs && !policy.encs.includes(enc as ContentEncAlg)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${enc} is not allowed here`);
-  const mode = KEY_AGREEMENT[alg].mode;
+  const ka = keyAgreementOf(alg);
+  const mode = ka.mode;
   // Draft 3 binds no tag into the KDF, so it never needed a MAC tag (the insider forgery that
   // draft 4 closes stays open; unpack allows recipients of one DID only).
   const draft3 = mode === '1PU' && policy.onePuDraft3 === true && header.apu === undefined && typeof header.skid === 'string';
@@ -98,7 +101,12 @@ export function parseJwe(value: unknown, policy: JweParsePolicy = {}): ParsedJwe
     const names = Object.keys(r.header);
     const dup = clash(names) ?? names.find((n) => sharedNames.includes(n));
     if (dup !== undefined) throw malformed(`JWE recipient ${i} header repeats the parameter ${dup}`);
-    return { kid: r.header.kid, encryptedKey: decode(r.encrypted_key as string, `JWE recipient ${i} encrypted_key`) };
+    const encryptedKey = decode(r.encrypted_key as string, `JWE recipient ${i} encrypted_key`);
+    if (!ka.xc20pkw) return { kid: r.header.kid, encryptedKey };
+    const wrapIv = decode(r.header.iv as string, `JWE recipient ${i} iv`);
+    const wrapTag = decode(r.header.tag as string, `JWE recipient ${i} tag`);
+    if (wrapIv.length !== CONTENT_ENC.XC20P.ivLength || wrapTag.length !== CONTENT_ENC.XC20P.tagLength) throw malformed(`JWE recipient ${i} XC20PKW iv or tag has the wrong length`);
+    return { kid: r.header.kid, encryptedKey, wrapIv, wrapTag };
   });
 
   const iv = decode(v.iv as string, 'JWE iv');

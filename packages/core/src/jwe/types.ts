@@ -1,5 +1,5 @@
 import type { ContentEncAlg, Curve } from '../crypto/types.js';
-import type { KeyAgreementAlg } from './algorithms.js';
+import type { KeyAgreementAlg, Xc20pkwAlg } from './algorithms.js';
 import type { PublicJwk } from '../keys/jwk.js';
 
 /** A JWE in General JSON Serialization (RFC 7516 §7.2.1), as DIDComm sends it. */
@@ -30,7 +30,7 @@ export interface ParsedJwe {
   raw: GeneralJwe;
   protectedB64: string;
   header: JweProtectedHeader;
-  alg: KeyAgreementAlg;
+  alg: KeyAgreementAlg | Xc20pkwAlg;
   enc: ContentEncAlg;
   epk: { curve: Curve; raw: Uint8Array };
   apu?: Uint8Array;
@@ -42,7 +42,8 @@ export interface ParsedJwe {
    * parse policy allowed that dialect and the JWE names its sender by skid alone.
    */
   draft3: boolean;
-  recipients: Array<{ kid: string; encryptedKey: Uint8Array }>;
+  /** `wrapIv`/`wrapTag`: the recipient header's iv and tag, for XC20PKW only. */
+  recipients: Array<{ kid: string; encryptedKey: Uint8Array; wrapIv?: Uint8Array; wrapTag?: Uint8Array }>;
   iv: Uint8Array;
   ciphertext: Uint8Array;
   tag: Uint8Array;

@@ -12,6 +12,7 @@
 export type Compat = 'veramo';
 
 /** Every value the `compat` option accepts. */
+/** Every dialect name `compat` accepts (for flags and configuration checks). */
 export const COMPATS: readonly Compat[] = ['veramo'];
 
 /** The option's value checked: undefined (strict) or a known dialect; anything else is caller misuse. */

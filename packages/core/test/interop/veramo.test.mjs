@@ -173,6 +173,29 @@ describe('Veramo -> ours', () => {
     });
   }
 
+  for (const packing of ['anoncrypt', 'authcrypt']) {
+    test(`${packing} with Veramo's XC20PKW key wrapping (on request): read under compat, ERR_UNSUPPORTED without`, async () => {
+      for (const enc of ENCS) {
+        const m = freshMessage({ ...(packing === 'authcrypt' ? { from: bob.did } : {}), to: [alice.did] });
+        const packed = await veramoPack(m, packing, { enc, alg: packing === 'authcrypt' ? 'ECDH-1PU+XC20PKW' : 'ECDH-ES+XC20PKW' });
+        const alg = header(packed).alg;
+        assert.equal(alg, packing === 'authcrypt' ? 'ECDH-1PU+XC20PKW' : 'ECDH-ES+XC20PKW');
+        assert.ok(JSON.parse(packed).recipients[0].header.tag, 'the wrapped key has its own iv and tag');
+        await assert.rejects(unpack(packed, oursFor(alice)), { code: ErrorCodes.UNSUPPORTED, message: /is not supported/ });
+        const got = await unpack(packed, { ...oursFor(alice), compat: 'veramo' });
+        assert.deepEqual(got.message, m);
+        assert.equal(packing === 'authcrypt' ? got.metadata.encAlgAuth : got.metadata.encAlgAnon, `${alg}/${enc}`);
+        assert.equal(got.metadata.compat, 'veramo');
+        // The wrapped key is authenticated: a flipped bit of its tag fails like any decryption.
+        const bad = JSON.parse(packed);
+        const tag = Buffer.from(bad.recipients[0].header.tag, 'base64url');
+        tag[0] ^= 1;
+        bad.recipients[0].header.tag = tag.toString('base64url');
+        await assert.rejects(unpack(bad, { ...oursFor(alice), compat: 'veramo' }), { code: ErrorCodes.DECRYPTION_FAILED });
+      }
+    });
+  }
+
   test('authcrypt under compat still authenticates: another skid, an added apu, or a changed byte fail', async () => {
     const m = freshMessage({ from: bob.did, to: [alice.did] });
     const packed = JSON.parse(await veramoPack(m, 'authcrypt', { enc: 'A256CBC-HS512' }));
