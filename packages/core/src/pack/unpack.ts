@@ -3,7 +3,7 @@ import type { ContentEncAlg, SignAlg } from '../crypto/types.js';
 import { findVerificationMethod, isAuthorized } from '../did/document.js';
 import type { DIDResolver } from '../did/types.js';
 import { parseDidUrl } from '../did/url.js';
-import { DIDCOMM_ANON_ALG, DIDCOMM_ANON_ENC, DIDCOMM_AUTH_ALG, DIDCOMM_AUTH_ENC, KEY_AGREEMENT } from '../jwe/algorithms.js';
+import { DIDCOMM_ANON_ALG, DIDCOMM_ANON_ENC, DIDCOMM_AUTH_ALG, DIDCOMM_AUTH_ENC, keyAgreementOf } from '../jwe/algorithms.js';
 import { didcommApv } from '../jwe/apv.js';
 import { decryptJwe } from '../jwe/decrypt.js';
 import { looksLikeJwe, parseJwe } from '../jwe/parse.js';
@@ -96,15 +96,15 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
   for (let depth = 0; ; depth++) {
     if (depth > maxLayers) throw new DIDCommError(ErrorCodes.LIMIT_EXCEEDED, `message has more than ${maxLayers} layers`);
     if (looksLikeJwe(value)) {
-      const jwe = parseJwe(value, { maxRecipients: o.maxRecipients ?? 100, onePuDraft3: compat === 'veramo' });
-      const mode = KEY_AGREEMENT[jwe.alg].mode;
+      const jwe = parseJwe(value, { maxRecipients: o.maxRecipients ?? 100, onePuDraft3: compat === 'veramo', xc20pKeyWrap: compat === 'veramo' });
+      const mode = keyAgreementOf(jwe.alg).mode;
       const layer: Layer = mode === 'ES' ? 'anon' : 'auth';
       if (layers.includes('signed') || layers.includes('auth') || (layer === 'anon' && layers.includes('anon'))) {
         throw malformed(`${layer}crypt inside ${layers.at(-1)} is not an allowed combination`);
       }
       checkAlgs(jwe, layer, o);
       await checkApv(jwe, { allowMissingApv: o.allowMissingApv || compat === 'veramo' });
-      if (jwe.draft3 || (!jwe.apv && compat)) metadata.compat = compat;
+      if (jwe.draft3 || keyAgreementOf(jwe.alg).xc20pkw || (!jwe.apv && compat)) metadata.compat = compat;
       const { plaintext, kid, senderKid } = await decryptLayer(jwe, layer, resolver, o);
       metadata.encrypted = true;
       metadata.encryptedToKids = jwe.recipients.map((r) => r.kid);
@@ -177,7 +177,9 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
 function checkAlgs(jwe: ParsedJwe, layer: Layer, o: UnpackPolicy) {
   // Draft 3 authcrypt (a compat dialect) comes with the anoncrypt encryptions: it needs no MAC tag.
   const [alg, encs] = layer === 'anon' ? [DIDCOMM_ANON_ALG, o.encAlgsAnon ?? DIDCOMM_ANON_ENC] : [DIDCOMM_AUTH_ALG, o.encAlgsAuth ?? (jwe.draft3 ? DIDCOMM_ANON_ENC : DIDCOMM_AUTH_ENC)];
-  if (jwe.alg !== alg) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${jwe.alg} is not allowed in DIDComm`);
+  // XC20PKW reaches here only under a compat policy (parseJwe refuses it otherwise).
+  const wrapOk = jwe.alg === alg || (keyAgreementOf(jwe.alg).xc20pkw && keyAgreementOf(jwe.alg).mode === keyAgreementOf(alg).mode);
+  if (!wrapOk) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE alg ${jwe.alg} is not allowed in DIDComm`);
   if (!encs.includes(jwe.enc)) throw new DIDCommError(ErrorCodes.UNSUPPORTED, `JWE enc ${jwe.enc} is not allowed for ${layer}crypt`);
 }
 
