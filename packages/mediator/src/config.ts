@@ -139,7 +139,8 @@ export const USAGE = `didcomm-mediator [options]
   --request-timeout-ms N    deadline for a whole request (REQUEST_TIMEOUT_MS, default 30000)
   --ws-auth-timeout-ms N    close a WebSocket of no granted account idle this long (WS_AUTH_TIMEOUT_MS, default 30000)
   --ws-max-in-flight N      frames handled at once per WebSocket (WS_MAX_IN_FLIGHT, default 4)
-  --ws-max-buffered-bytes N unread bytes to a WebSocket peer before it is paused, then closed
+  --ws-max-buffered-bytes N unread bytes to a WebSocket peer before it is paused, then closed;
+                            over HTTP, unread answers per address before its requests get 429
                             (WS_MAX_BUFFERED_BYTES, default 8388608)
   --account-rate-limit N    messages/s per account (ACCOUNT_RATE_LIMIT, default 100)
   --trust-proxy LIST        proxies whose X-Forwarded-For is believed: IPs, CIDRs or "loopback" (TRUST_PROXY, default none)

@@ -26,6 +26,11 @@ export interface HttpOptions {
   stopping: () => boolean;
   /** GET /chat and its assets (the chat page). */
   chat?: ChatHandler;
+  /**
+   * Most bytes of DIDComm answers (a pickup's delivery can be MBs) written to one client address
+   * and not yet taken by it; past it, its new requests get 429 until it reads (default 8 MiB).
+   */
+  maxUnreadBytes?: number;
   /** GET /s?_oobid=ID (and /s/ID): the full URL of a short link (short-links.ts), undefined when unknown. */
   shortLink?: (url: URL) => Promise<string | undefined>;
 }
@@ -37,6 +42,24 @@ export function createRequestHandler(o: HttpOptions) {
   const clientOf = o.clientAddress ?? ((req: IncomingMessage) => addressKey(req.socket.remoteAddress));
   const metrics = o.mediator.metrics;
   let inFlight = 0;
+  // A client that asks for deliveries and never reads them would otherwise pile them up in
+  // our socket buffers, a few MB a request, on as many connections as it may open.
+  const maxUnread = o.maxUnreadBytes ?? 8 * 1024 * 1024;
+  const unread = new Map<string, number>();
+  const holdUntilRead = (client: string, res: ServerResponse, bytes: number) => {
+    if (bytes === 0) return;
+    unread.set(client, (unread.get(client) ?? 0) + bytes);
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      const left = (unread.get(client) ?? 0) - bytes;
+      if (left > 0) unread.set(client, left);
+      else unread.delete(client);
+    };
+    res.once('finish', release);
+    res.once('close', release);
+  };
   const send = (res: ServerResponse, status: number, body: string, type = 'application/json', headers: Record<string, string> = {}) => {
     if (res.headersSent) return;
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers }).end(body);
@@ -50,7 +73,11 @@ export function createRequestHandler(o: HttpOptions) {
     if (!isDIDCommMediaType(req.headers['content-type'])) {
       return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json', skipBody(req, o.maxBytes));
     }
-    if (!rate.take(clientOf(req))) {
+    const client = clientOf(req);
+    if ((unread.get(client) ?? 0) > maxUnread) {
+      return refuse(res, 429, 'responses_unread', 'earlier answers to this address are still unread', { 'retry-after': '1', ...skipBody(req, o.maxBytes) });
+    }
+    if (!rate.take(client)) {
       return refuse(res, 429, 'rate_limited', `at most ${o.rateLimit} messages a second per client address`, { 'retry-after': '1', ...skipBody(req, o.maxBytes) });
     }
     let body: string | null;
@@ -70,13 +97,15 @@ export function createRequestHandler(o: HttpOptions) {
       // Refused, and answered in DIDComm too (a replay from an authenticated sender gets a problem report).
       if (e instanceof DIDCommError && exchange.hasReply()) {
         metrics.inc('didcomm_mediator_refused_total', { reason: e.code });
-        return exchange.respond(res, statusFor(e));
+        exchange.respond(res, statusFor(e));
+        return holdUntilRead(client, res, res.writableLength);
       }
       if (e instanceof DIDCommError) return refuse(res, statusFor(e), e.code, e.message);
       o.logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
       return refuse(res, 500, 'internal_error', 'internal error');
     }
     exchange.respond(res);
+    holdUntilRead(client, res, res.writableLength);
   }
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -143,6 +143,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       logger,
       maxBytes: c.maxMessageBytes,
       rateLimit: c.rateLimit,
+      maxUnreadBytes: c.wsMaxBufferedBytes,
       rate: ipRate,
       clientAddress: clientOf,
       invitation: () => ({ json: invitation, url: invUrl }),
