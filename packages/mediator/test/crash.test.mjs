@@ -36,7 +36,8 @@ function spawnMediator(port, data, sqliteWriter) {
     const timer = setTimeout(() => reject(new Error(`mediator did not start: ${err}`)), 15_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const m = /DID: (\S+)/.exec(out);
+      // Not a terminal: main.js writes one JSON line when it is ready.
+      const m = /"msg":"mediator ready","did":"([^"]+)"/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]);
