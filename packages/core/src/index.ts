@@ -55,6 +55,8 @@ export * as coordinateMediationV3 from './protocols/coordinate-mediation/v3/inde
 export { MEDIATION, type MediationVersion, type MediationTypes, type KeylistUpdate, type KeylistUpdated, type KeylistAction, type KeylistResult, type Pagination } from './protocols/coordinate-mediation/versions.js';
 export { requestMediation, updateKeylist, queryKeylist, type MediationGrant, type MediationRequestOptions, type KeylistChange } from './protocols/coordinate-mediation/client.js';
 export { createMediatedDID, type MediatedDIDOptions } from './protocols/coordinate-mediation/mediated-did.js';
+// DIDComm v1 (Aries RFC 0019 envelopes), for Credo and ACA-Py wallets.
+export * as v1 from './v1/index.js';
 export * as pickupV3 from './protocols/pickup/v3/index.js';
 export * as pickupV4 from './protocols/pickup/v4/index.js';
 export { PICKUP, pickupVersionOf, type PickupVersion, type PickupTypes, type PickupStatus } from './protocols/pickup/versions.js';
