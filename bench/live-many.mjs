@@ -1,0 +1,169 @@
+// Many live clients on one mediator (issue 14): N accounts, each holding its own WebSocket in
+// live mode, and forwards at a fixed rate to random accounts, each delivery acknowledged by its
+// recipient. Measures the mediator's RSS per idle live session, live latency (POST written to
+// the delivery frame read), the POSTs' latency, messages lost and refused, and the mediator's CPU.
+// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--json file]`,
+// or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md.
+//
+// Processes: this one orchestrates (and pre-seeds the store); the mediator
+// (live-many-mediator.mjs, the mediator's own command line) and the load generator
+// (live-many-client.mjs: every wallet and every sender) run in their own. Loopback only; the
+// data folder is a temporary one, removed at the end; every phase has a deadline.
+import { fork } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../packages/mediator/dist/index.js';
+import { loadGenerator } from './child.mjs';
+
+export const TARGETS = { rssPerSessionKiB: 20, liveP99Ms: 50, postP99Ms: 50, lost: 0, refused: 0 };
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+/** The mediator in its own process (with --expose-gc); `call(cmd)` asks it over IPC. */
+function startMediatorProcess(dir, flags) {
+  const logFd = openSync(join(dir, 'mediator.log'), 'a');
+  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc'] });
+  closeSync(logFd);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
+  let n = 0;
+  const waiting = new Map();
+  child.on('message', (m) => {
+    if (m?.id !== undefined) {
+      waiting.get(m.id)?.(m.result);
+      waiting.delete(m.id);
+    }
+  });
+  const ready = new Promise((resolve, reject) => {
+    child.once('message', resolve);
+    exited.then((code) => reject(new Error(`the mediator exited (${code}); its log:\n${readFileSync(join(dir, 'mediator.log'), 'utf8').slice(-2000)}`)));
+  });
+  return {
+    ready,
+    call: (cmd) => new Promise((resolve) => {
+      const id = ++n;
+      waiting.set(id, resolve);
+      child.send({ id, cmd });
+    }),
+    close: async () => {
+      if (child.connected) child.send({ cmd: 'close' });
+      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+/** didcomm_mediator_refused_total by reason. */
+async function refusals(url) {
+  const text = await (await fetch(`${url}metrics`, { signal: AbortSignal.timeout(5000) })).text();
+  const out = {};
+  for (const m of text.matchAll(/^didcomm_mediator_refused_total\{reason="([^"]+)"\}\s+(\d+)/gm)) out[m[1]] = Number(m[2]);
+  return out;
+}
+const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
+
+export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], log = console.log } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
+  const data = join(dir, 'data');
+  const gen = loadGenerator('./live-many-client.mjs');
+  let med;
+  const MiB = (b) => (b / 1048576).toFixed(1);
+  const KiB = (b) => (b / 1024).toFixed(1);
+  const ms1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+  try {
+    log(`live-many bench | node ${process.version} | ${cpus()[0]?.model ?? 'cpu?'} x${availableParallelism()} | load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} | ${sessions.toLocaleString('en-US')} live sessions, ${rate}/s to random accounts for ${ms} ms after ${warmupMs} ms unmeasured`);
+    const port = await freePort();
+    // The limits a public instance has per client address are raised: every wallet here comes
+    // from 127.0.0.1 (connections per address, messages/s per address). The per-account rate
+    // limit stays as it is (each account sends a few messages a second at most).
+    const flags = ['--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'error',
+      '--max-connections-per-ip', String(sessions + 1000), '--max-connections', String(sessions + 1000), '--rate-limit', '1000000', ...mediatorFlags];
+    // First start: the mediator makes its identity (its DID is needed for the wallets' DIDs).
+    med = startMediatorProcess(dir, flags);
+    const { did } = await med.ready;
+    await med.close();
+
+    // Wallets: an account DID and a mediated DID (routed through the mediator) each; the store
+    // is seeded with the grant and the keylist entry, as mediate-request + keylist-update leave them.
+    let t = performance.now();
+    const pairs = await gen.call('accounts', { n: sessions, mediatorDid: did });
+    const store = await openStore({ data });
+    for (const [account, mediated] of pairs) {
+      await store.grant(account);
+      await store.updateRecipients(account, [{ recipientDid: mediated, action: 'add' }]);
+    }
+    await store.close();
+    const prepared = await gen.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
+    log(`set up: ${sessions.toLocaleString('en-US')} accounts (DIDs made, store seeded) and ${prepared.count.toLocaleString('en-US')} forwards of ${prepared.meanBytes} B in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+    med = startMediatorProcess(dir, flags);
+    const { url, wsUrl } = await med.ready;
+    const refusedBefore = await refusals(url);
+    const before = await med.call('memory');
+    // A first batch opens unmeasured, so what the first sessions cost once (code, caches'
+    // first growth) is not counted per session.
+    const warm = Math.min(100, Math.floor(sessions / 10));
+    const addresses = ['127.0.0.1'];
+    t = performance.now();
+    const first = await gen.call('open', { wsUrl, from: 0, to: warm, concurrency, addresses });
+    const afterWarm = await med.call('memory');
+    const rest = await gen.call('open', { wsUrl, from: warm, to: sessions, concurrency, addresses });
+    const openSeconds = (performance.now() - t) / 1000;
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = await med.call('memory');
+    const opened = first.opened + rest.opened;
+    const perSession = (idle.rss - afterWarm.rss) / (sessions - warm);
+    const heapPerSession = (idle.heapUsed - afterWarm.heapUsed) / (sessions - warm);
+    log(`  sessions: ${opened.toLocaleString('en-US')} live of ${sessions.toLocaleString('en-US')} in ${openSeconds.toFixed(1)} s${first.failed + rest.failed ? ` | FAILED ${first.failed + rest.failed}: ${[...first.firstFailures, ...rest.firstFailures].join('; ')}` : ''} | mediator live sessions ${idle.liveSessions}`);
+    log(`  mediator memory (after GC): before the sessions RSS ${MiB(before.rss)} MiB heap ${MiB(before.heapUsed)} MiB; after the first ${warm} RSS ${MiB(afterWarm.rss)} heap ${MiB(afterWarm.heapUsed)}; all idle RSS ${MiB(idle.rss)} MiB heap ${MiB(idle.heapUsed)} MiB external ${MiB(idle.external)} MiB`);
+    log(`  per idle session: RSS ${KiB(perSession)} KiB (heap ${KiB(heapPerSession)} KiB), counted from the first ${warm}; ${KiB((idle.rss - before.rss) / sessions)} KiB counted from none`);
+
+    // Live: forwards at `rate` to random accounts; each delivery acknowledged by its wallet.
+    await med.call('mark');
+    const genLive = gen.call('live', { url, rate, warmupMs, ms, connections, drainMs });
+    await new Promise((r) => setTimeout(r, warmupMs));
+    await med.call('mark');
+    const live = await genLive;
+    const cpu = await med.call('cpu');
+    const after = await med.call('memory');
+    const refused = diff(await refusals(url), refusedBefore);
+    const genStats = await gen.call('stats');
+    log(`  live ${rate}/s: sent ${live.sent.toLocaleString('en-US')} (${live.measured.toLocaleString('en-US')} measured), accepted ${live.accepted}, refused ${live.refused}, unanswered ${live.unanswered}, lost ${live.lost} | POST to delivery frame p50 ${ms1(live.live.p50)} ms p90 ${ms1(live.live.p90)} ms p99 ${ms1(live.live.p99)} ms max ${ms1(live.live.max)} ms | POST answered p50 ${ms1(live.post.p50)} ms p99 ${ms1(live.post.p99)} ms`);
+    log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${ms1((cpu.cpuPercent * 10) / (live.measured / live.sendSeconds))} ms CPU a message | generator CPU ${Math.round(live.cpuPercent)}% (event loop busy ${Math.round(live.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | generator: ${genStats.deliveries} deliveries, ${genStats.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
+    const checks = [
+      ['RSS per idle live session', `${KiB(perSession)} KiB`, `<= ${TARGETS.rssPerSessionKiB} KiB`, perSession / 1024 <= TARGETS.rssPerSessionKiB],
+      ['live p99 (POST to delivery)', `${ms1(live.live.p99)} ms`, `< ${TARGETS.liveP99Ms} ms`, live.live.p99 < TARGETS.liveP99Ms],
+      ['POST p99', `${ms1(live.post.p99)} ms`, `< ${TARGETS.postP99Ms} ms`, live.post.p99 < TARGETS.postP99Ms],
+      ['lost / refused', `${live.lost} / ${live.refused + live.unanswered}`, '0 / 0', live.lost === 0 && live.refused + live.unanswered === 0 && opened === sessions],
+    ];
+    for (const [k, v, tg, ok] of checks) log(`  ${k.padEnd(30)} ${v.padStart(12)}  target ${tg.padEnd(10)} ${ok ? 'met' : 'MISSED'}`);
+    const missed = checks.filter(([, , , ok]) => !ok).map(([k]) => k);
+    return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, idle, after, perSessionBytes: perSession, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: cpu, refused, generator: genStats, targets: TARGETS, missed };
+  } finally {
+    await med?.close().catch(() => undefined);
+    await gen.call('exit').catch(() => undefined);
+    await gen.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+  const num = (name) => (opt(name) !== undefined ? { [name === 'time' ? 'ms' : name === 'warmup' ? 'warmupMs' : name]: Number(opt(name)) } : {});
+  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup') });
+  const json = opt('json');
+  if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
+  process.exit(0);
+}
