@@ -9,6 +9,7 @@ import { packEncrypted } from '../pack/encrypted.js';
 import { FORWARD_TYPE, findMessagingServices, wrapInForward } from '../pack/forward.js';
 import type { UnpackMetadata } from '../pack/metadata.js';
 import { unpack, type UnpackPolicy } from '../pack/unpack.js';
+import type { Compat } from '../pack/compat.js';
 import { EMPTY } from '../protocols/empty/v1/messages.js';
 import { PROBLEM_REPORT, ProblemCodes, ProblemReportError, problemBodyFor, type ProblemReportBody } from '../protocols/report-problem/v2/messages.js';
 import { Router, type InboundContext, type ReplyOptions } from '../protocols/router.js';
@@ -51,6 +52,8 @@ export interface SendOptions {
   signBy?: string;
   protectSender?: boolean;
   encAlgAnon?: string;
+  /** Write for a peer that speaks this dialect (packEncrypted's `compat`, e.g. 'veramo'; see docs/compat.md). */
+  compat?: Compat;
   /** Use this open channel instead of resolving the recipient's endpoint. */
   session?: Session;
   /** Use only this service of the recipient. */
@@ -381,7 +384,7 @@ export class Agent implements TransportHost {
     const from = o.anonymous || message.from === undefined ? undefined : message.from;
     const channel = o.session?.open ? o.session : o.useReturnRoutes === false ? undefined : this.#returnRouteFor(to, message);
     if (channel) {
-      const { packed } = await packEncrypted(message, { to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: false, resolver: this.resolver, secrets: this.secrets });
+      const { packed } = await packEncrypted(message, { to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, compat: o.compat, forward: false, resolver: this.resolver, secrets: this.secrets });
       await channel.send(packed);
       return { via: `session:${channel.id}`, packedBytes: packed.length };
     }
@@ -396,7 +399,7 @@ export class Agent implements TransportHost {
         continue;
       }
       const { packed } = await packEncrypted(message, {
-        to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: { serviceId: service.serviceId }, resolver: this.resolver, secrets: this.secrets,
+        to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, compat: o.compat, forward: { serviceId: service.serviceId }, resolver: this.resolver, secrets: this.secrets,
       });
       if (await this.#transmit(transport, service.uri, packed, errors)) {
         this.logger.debug('sent', { id: message.id, type: message.type, to, uri: service.uri });

@@ -7,7 +7,7 @@
 // Both sides resolve the same did:peer:2 documents; the Veramo agent holds bob and a relay.
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createDID, createMediatedDID, createResolver, ErrorCodes, FORWARD_TYPE, InMemorySecrets, packEncrypted, packPlaintext, packSigned, unpack } from '../../dist/index.js';
+import { Agent, createDID, createMediatedDID, createResolver, ErrorCodes, FORWARD_TYPE, InMemorySecrets, packEncrypted, packPlaintext, packSigned, unpack } from '../../dist/index.js';
 import { freshMessage } from './identities.mjs';
 import { CapturingTransport, importIdentity, veramoAgent } from './veramo-agent.mjs';
 
@@ -234,6 +234,35 @@ describe('Veramo -> ours', () => {
     const got = await unpack(payload, { ...oursFor(aliceRouted), compat: 'veramo' });
     assert.deepEqual(got.message, m);
     assert.equal(got.metadata.encryptedFromKid, kidsOf(bob, 'keyAgreement')[0]);
+  });
+});
+
+describe('our Agent and a Veramo agent', () => {
+  test('receive with unpackPolicy { compat }, send with { compat }: a round trip of authcrypt messages', async () => {
+    const carol = await createDID('peer', { services: [{ uri: 'https://veramo.example/didcomm' }] }); // Veramo's, with an endpoint
+    await importIdentity(veramo, carol);
+    const wire = [];
+    const transport = { schemes: ['https'], send: async (uri, packed) => void wire.push({ uri, packed }) };
+    const agent = new Agent({ did: alice.did, secrets: new InMemorySecrets(alice.secrets), resolver, transports: [transport], unpackPolicy: { compat: 'veramo' } });
+    const seen = [];
+    agent.on('https://example.com/protocols/interop/1.0/ping', (ctx) => void seen.push({ id: ctx.message.id, sender: ctx.sender }));
+    try {
+      const m = freshMessage({ from: carol.did, to: [alice.did] });
+      await agent.receive(await veramoPack(m, 'authcrypt'));
+      assert.deepEqual(seen, [{ id: m.id, sender: carol.did }]);
+      const reply = freshMessage({ from: alice.did, to: [carol.did] });
+      await agent.send(reply, { compat: 'veramo' });
+      assert.equal(wire.length, 1);
+      assert.equal(wire[0].uri, 'https://veramo.example/didcomm');
+      const got = await veramoUnpack(wire[0].packed);
+      assert.deepEqual(got.message, reply);
+      assert.equal(got.metaData.packing, 'authcrypt');
+      // Without the option the agent writes draft 4, which Veramo cannot read.
+      await agent.send(freshMessage({ from: alice.did, to: [carol.did] }));
+      await veramoCannotDecrypt(wire[1].packed);
+    } finally {
+      await agent.stop();
+    }
   });
 });
 
