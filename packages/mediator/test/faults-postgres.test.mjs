@@ -52,7 +52,12 @@ function ownServer(bin, port) {
     as = { uid, gid };
   }
   const run = (cmd, args) => execFileSync(join(bin, cmd), args, { ...as, cwd: dir, stdio: 'pipe', timeout: 30_000 });
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const opts = `-p ${port} -k ${sockets} -c listen_addresses=127.0.0.1 -c fsync=off`;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
@@ -163,8 +168,8 @@ test('PostgreSQL: backends killed and the server restarted under streaming forwa
     assert.deepEqual(lost, [], `${lost.length} of ${accepted.size} accepted forwards were lost`);
   } finally {
     stopSenders.now = true;
-    await alice?.agent.stop();
-    await bob?.agent.stop();
+    await alice?.agent.stop().catch(() => undefined);
+    await bob?.agent.stop().catch(() => undefined);
     await a?.stop().catch(() => undefined);
     await b?.stop().catch(() => undefined);
     await admin?.end({ timeout: 1 }).catch(() => undefined);

@@ -138,8 +138,9 @@ test('SIGTERM under load: in-flight forwards are answered, the live connection c
     assert.equal((await proc.exited).code, 0);
   } finally {
     proc.child.kill('SIGKILL');
-    await alice.agent.stop();
-    await bob?.agent.stop();
+    await proc.exited;
     rmSync(data, { recursive: true, force: true });
+    await alice.agent.stop().catch(() => undefined);
+    await bob?.agent.stop().catch(() => undefined);
   }
 });

@@ -130,8 +130,8 @@ test(`full disk (6 MB tmpfs, SQLite commits ${sqliteWriter}): forwards get 507, 
     const lost = accepted.filter((c) => !got.has(c));
     assert.deepEqual(lost, [], `${lost.length} of ${accepted.length} accepted forwards were lost`);
   } finally {
-    await alice?.agent.stop();
-    await bob?.agent.stop();
+    await alice?.agent.stop().catch(() => undefined);
+    await bob?.agent.stop().catch(() => undefined);
     await m?.stop({ keepData: true }).catch(() => undefined);
     unmount(dir);
     rmSync(dir, { recursive: true, force: true });
@@ -171,8 +171,8 @@ test('read-only data folder: a clear refusal at start; writable again, the media
     await bob.client.pickupAll();
     assert.deepEqual(bob.inbox.map((x) => x.content).sort(), ['one', 'three', 'two']);
   } finally {
-    await alice?.agent.stop();
-    await bob?.agent.stop();
+    await alice?.agent.stop().catch(() => undefined);
+    await bob?.agent.stop().catch(() => undefined);
     await m?.stop({ keepData: true }).catch(() => undefined);
     unmount(view);
     unmount(dir);
