@@ -4,6 +4,9 @@
 //   memory  after two full GCs: RSS, heap used, external and array buffers (bytes), live sessions
 //   mark    start the CPU and event-loop window;  cpu: this process's CPU (all threads) and the
 //           main thread's busy fraction since the mark, and the unwrap workers' utilization
+//   snapshot  a heap snapshot into LIVE_MANY_SNAPSHOTS (a folder), -> its path
+import { writeHeapSnapshot } from 'node:v8';
+import { join } from 'node:path';
 import { parseConfig, startMediator } from '../packages/mediator/dist/index.js';
 
 const config = parseConfig(process.argv.slice(2), { MEDIATOR_PASSPHRASE: 'live-many bench' });
@@ -21,6 +24,7 @@ const answers = {
     }
     return { ...process.memoryUsage(), liveSessions: m.mediator.live.count() };
   },
+  snapshot: () => (process.env.LIVE_MANY_SNAPSHOTS ? writeHeapSnapshot(join(process.env.LIVE_MANY_SNAPSHOTS, `mediator-${Date.now()}.heapsnapshot`)) : null),
   mark: () => {
     m.mediator.unwrapper.utilization?.();
     mark = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), t: performance.now() };

@@ -2,7 +2,7 @@
 // live mode, and forwards at a fixed rate to random accounts, each delivery acknowledged by its
 // recipient. Measures the mediator's RSS per idle live session, live latency (POST written to
 // the delivery frame read), the POSTs' latency, messages lost and refused, and the mediator's CPU.
-// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--json file]`,
+// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--json=file]`,
 // or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md.
 //
 // Processes: this one orchestrates (and pre-seeds the store); the mediator
@@ -31,9 +31,9 @@ const freePort = () =>
   });
 
 /** The mediator in its own process (with --expose-gc); `call(cmd)` asks it over IPC. */
-function startMediatorProcess(dir, flags) {
+function startMediatorProcess(dir, flags, snapshotDir) {
   const logFd = openSync(join(dir, 'mediator.log'), 'a');
-  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc'] });
+  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc'], env: { ...process.env, ...(snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {}) } });
   closeSync(logFd);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   let n = 0;
@@ -73,7 +73,7 @@ async function refusals(url) {
 }
 const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
 
-export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], log = console.log } = {}) {
+export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
   const data = join(dir, 'data');
   const gen = loadGenerator('./live-many-client.mjs');
@@ -107,7 +107,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const prepared = await gen.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
     log(`set up: ${sessions.toLocaleString('en-US')} accounts (DIDs made, store seeded) and ${prepared.count.toLocaleString('en-US')} forwards of ${prepared.meanBytes} B in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    med = startMediatorProcess(dir, flags);
+    med = startMediatorProcess(dir, flags, snapshotDir);
     const { url, wsUrl } = await med.ready;
     const refusedBefore = await refusals(url);
     const before = await med.call('memory');
@@ -118,10 +118,12 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     t = performance.now();
     const first = await gen.call('open', { wsUrl, from: 0, to: warm, concurrency, addresses });
     const afterWarm = await med.call('memory');
+    if (snapshotDir) log(`  heap snapshot after the first ${warm}: ${await med.call('snapshot')}`);
     const rest = await gen.call('open', { wsUrl, from: warm, to: sessions, concurrency, addresses });
     const openSeconds = (performance.now() - t) / 1000;
     await new Promise((r) => setTimeout(r, 2000));
     const idle = await med.call('memory');
+    if (snapshotDir) log(`  heap snapshot with all idle: ${await med.call('snapshot')}`);
     const opened = first.opened + rest.opened;
     const perSession = (idle.rss - afterWarm.rss) / (sessions - warm);
     const heapPerSession = (idle.heapUsed - afterWarm.heapUsed) / (sessions - warm);
@@ -162,7 +164,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const num = (name) => (opt(name) !== undefined ? { [name === 'time' ? 'ms' : name === 'warmup' ? 'warmupMs' : name]: Number(opt(name)) } : {});
-  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup') });
+  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots') });
   const json = opt('json');
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);

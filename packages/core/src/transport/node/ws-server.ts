@@ -18,6 +18,11 @@ export interface WsServerOptions {
    */
   admitFrame?: (req: IncomingMessage) => boolean;
   /**
+   * As `admitFrame`, but called once per connection for the per-frame decision, so the upgrade
+   * request need not be kept for the connection's life (takes precedence over `admitFrame`).
+   */
+  admitFrames?: (req: IncomingMessage) => () => boolean;
+  /**
    * Frames handled at once per connection (default 32). Past it the socket is not read, so a
    * peer that sends faster than we answer is slowed down by TCP instead of queued in memory.
    */
@@ -51,6 +56,245 @@ export interface WsServerOptions {
 
 let counter = 0;
 
+/** What every connection of one server shares. */
+interface Shared {
+  host: TransportHost;
+  o: WsServerOptions;
+  open: Set<WsConnection>;
+  rate: number;
+  maxInFlight: number;
+  maxBuffered: number;
+  drainMs: number;
+}
+
+const CONNECTION = Symbol('connection');
+type Tagged = WebSocket & { [CONNECTION]: WsConnection };
+
+// One listener of each kind for every socket (`this` is the socket): an idle live session
+// costs its state, not a dozen closures.
+const connectionOf = (ws: WebSocket) => (ws as Tagged)[CONNECTION];
+function onPong(this: WebSocket) {
+  connectionOf(this).answered = true;
+}
+function onMessage(this: WebSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean) {
+  connectionOf(this).frame(data, isBinary);
+}
+function onWsClose(this: WebSocket) {
+  connectionOf(this).closed();
+}
+function onWsError(this: WebSocket) {
+  connectionOf(this).shared.o.onError?.('socket_error');
+}
+
+/**
+ * One WebSocket connection, and the session DIDComm sees on it: inbound flow control (at most
+ * maxInFlight frames handled at once), outbound back-pressure, the frame rate, the deadline
+ * for proving who it is, and the heartbeat's answer.
+ */
+class WsConnection implements Session {
+  readonly id = `ws:${++counter}`;
+  readonly kind = 'ws' as const;
+  /** Answered the last ping (the heartbeat closes it otherwise). */
+  answered = true;
+  #closeListeners: Array<() => void> | undefined;
+  // Outbound: while more than maxBuffered bytes wait for the peer, we read nothing from it
+  // and further sends wait their turn (the sender holds its message anyway; ws would copy it).
+  // A peer that stays above the cap for drainMs is dropped, and the waiting sends fail.
+  #draining: ReturnType<typeof setInterval> | undefined;
+  #pendingSends: Array<{ packed: string; resolve(): void; reject(e: Error): void }> = [];
+  // Inbound: at most maxInFlight frames handled at once. ws goes on parsing what it had
+  // already read after pause(), so those frames wait here (a socket's read, no more).
+  #waiting: string[] = [];
+  #inFlight = 0;
+  #authTimer: ReturnType<typeof setTimeout> | undefined;
+  #proven = false;
+  // Rate: admit decides, else `rate` frames a second on this connection. Frames over it are
+  // dropped; a peer whose frames keep being dropped for 3 s is closed.
+  #windowStart = Date.now();
+  #inWindow = 0;
+  #streakStart = 0;
+  #lastDrop = -Infinity;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly shared: Shared,
+    readonly admit: (() => boolean) | undefined,
+  ) {
+    (ws as Tagged)[CONNECTION] = this;
+    ws.on('pong', onPong);
+    ws.on('message', onMessage);
+    ws.on('close', onWsClose);
+    ws.on('error', onWsError);
+    this.#armAuthTimer();
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(packed: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.ws.readyState !== WebSocket.OPEN) return reject(new Error('socket closed'));
+      if (this.#draining !== undefined || this.ws.bufferedAmount > this.shared.maxBuffered) {
+        this.#pendingSends.push({ packed, resolve, reject });
+        this.#overBuffer();
+        return;
+      }
+      this.#write(packed, resolve, reject);
+    });
+  }
+
+  onClose(listener: () => void): void {
+    if (this.ws.readyState === WebSocket.CLOSED) listener();
+    else (this.#closeListeners ??= []).push(listener);
+  }
+
+  /** The peer proved who it is: the idle deadline no longer applies. */
+  authenticated(): void {
+    this.#proven = true;
+    clearTimeout(this.#authTimer);
+    this.#authTimer = undefined;
+  }
+
+  heartbeat(): void {
+    if (!this.answered) {
+      this.ws.terminate();
+      return;
+    }
+    this.answered = false;
+    this.ws.ping();
+  }
+
+  closed(): void {
+    this.shared.open.delete(this);
+    this.#stopDraining();
+    this.#failHeld('socket closed');
+    clearTimeout(this.#authTimer);
+    this.#waiting.length = 0;
+    const listeners = this.#closeListeners;
+    this.#closeListeners = undefined;
+    for (const l of listeners ?? []) l();
+  }
+
+  frame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+    if (!this.#admit()) {
+      const now = Date.now();
+      if (now - this.#lastDrop > 1000) this.#streakStart = now;
+      this.#lastDrop = now;
+      this.shared.o.onError?.('rate_limited');
+      if (now - this.#streakStart >= 3000 && this.ws.readyState === WebSocket.OPEN) {
+        this.shared.o.onError?.('rate_limited_closed');
+        this.#closeSoon(1008, 'rate limited');
+      }
+      return;
+    }
+    const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
+    if (this.#inFlight < this.shared.maxInFlight && !this.#draining && this.#waiting.length === 0) this.#handle(text);
+    else {
+      this.#waiting.push(text);
+      this.#flow();
+    }
+  }
+
+  #admit(): boolean {
+    if (this.admit) return this.admit();
+    const now = Date.now();
+    if (now - this.#windowStart >= 1000) {
+      this.#windowStart = now;
+      this.#inWindow = 0;
+    }
+    return ++this.#inWindow <= this.shared.rate;
+  }
+
+  // A close frame is a request; a peer that ignores it is cut off a second later, not after ws's 30 s.
+  #closeSoon(code: number, reason: string): void {
+    this.ws.close(code, reason);
+    const t = setTimeout(() => this.ws.terminate(), 1000);
+    t.unref();
+    this.onClose(() => clearTimeout(t));
+  }
+
+  #write(packed: string, resolve: () => void, reject: (e: Error) => void): void {
+    this.ws.send(packed, (err) => (err ? reject(err) : resolve()));
+    if (this.ws.bufferedAmount > this.shared.maxBuffered) this.#overBuffer();
+  }
+
+  #stopDraining(): void {
+    clearInterval(this.#draining);
+    this.#draining = undefined;
+  }
+
+  #failHeld(why: string): void {
+    for (const h of this.#pendingSends.splice(0)) h.reject(new Error(why));
+  }
+
+  #slowConsumer(): void {
+    this.#stopDraining();
+    this.#failHeld('the peer does not read what it is sent');
+    if (this.ws.readyState === WebSocket.CLOSED) return;
+    this.shared.o.onError?.('slow_consumer');
+    // It does not read, so a close frame would wait behind what it has not read: cut it off.
+    this.ws.terminate();
+  }
+
+  #overBuffer(): void {
+    if (this.#draining) return;
+    const { maxBuffered, drainMs } = this.shared;
+    let deadline = Date.now() + drainMs;
+    this.#draining = setInterval(() => {
+      if (this.ws.readyState !== WebSocket.OPEN) {
+        this.#stopDraining();
+        this.#failHeld('socket closed');
+      } else if (this.ws.bufferedAmount <= maxBuffered) {
+        // It reads: the waiting sends go out, and the deadline starts again if they refill the buffer.
+        while (this.#pendingSends.length > 0 && this.ws.bufferedAmount <= maxBuffered) {
+          const h = this.#pendingSends.shift()!;
+          this.#write(h.packed, h.resolve, h.reject);
+        }
+        if (this.ws.bufferedAmount > maxBuffered) deadline = Date.now() + drainMs;
+        else {
+          this.#stopDraining();
+          this.#flow();
+        }
+      } else if (Date.now() >= deadline) this.#slowConsumer();
+    }, 50);
+    this.#flow();
+  }
+
+  #armAuthTimer(): void {
+    const ms = this.shared.o.authTimeoutMs;
+    if (this.#proven || !ms || ms <= 0) return;
+    clearTimeout(this.#authTimer);
+    this.#authTimer = setTimeout(() => {
+      this.#authTimer = undefined;
+      this.shared.o.onError?.('auth_timeout');
+      this.#closeSoon(1008, 'no authenticated request in time');
+    }, ms);
+  }
+
+  #handle(text: string): void {
+    this.#inFlight++;
+    this.shared.host
+      .receive(text, this)
+      .then(
+        () => this.#armAuthTimer(),
+        (e) => this.shared.o.onError?.(e?.code ?? 'internal_error'),
+      )
+      .finally(() => {
+        this.#inFlight--;
+        this.#flow();
+      });
+  }
+
+  #flow(): void {
+    const { maxInFlight } = this.shared;
+    while (this.#waiting.length > 0 && this.#inFlight < maxInFlight && !this.#draining && this.ws.readyState === WebSocket.OPEN) this.#handle(this.#waiting.shift()!);
+    const hold = this.#inFlight >= maxInFlight || this.#draining !== undefined || this.#waiting.length > 0;
+    if (hold && !this.ws.isPaused) this.ws.pause();
+    else if (!hold && this.ws.isPaused) this.ws.resume();
+  }
+}
+
 /**
  * DIDComm over WebSocket on an existing HTTP server: one message per frame, duplex, the
  * connection is the session that return-routed replies and live deliveries use. Returns only
@@ -59,8 +303,9 @@ let counter = 0;
  */
 export function attachWebSocketServer(server: Server, host: TransportHost, o: WsServerOptions = {}): { close(): Promise<void> } {
   const path = o.path ?? '/ws';
-  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxBytes ?? 1024 * 1024 });
-  const rate = o.messagesPerSecond ?? 200;
+  // permessage-deflate stays off (ws's server default, said here so it stays so): each
+  // connection that negotiated it would hold zlib contexts, hundreds of KB per idle session.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: o.maxBytes ?? 1024 * 1024, perMessageDeflate: false });
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== path) return;
@@ -71,188 +316,30 @@ export function attachWebSocketServer(server: Server, host: TransportHost, o: Ws
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   };
   server.on('upgrade', onUpgrade);
-  const answered = new WeakMap<WebSocket, boolean>();
   const pingEvery = o.pingIntervalMs ?? 30_000;
+  const open = new Set<WsConnection>();
   const heartbeat =
     pingEvery > 0
       ? setInterval(() => {
-          for (const c of wss.clients) {
-            if (answered.get(c) === false) {
-              c.terminate();
-              continue;
-            }
-            answered.set(c, false);
-            c.ping();
-          }
+          for (const c of open) c.heartbeat();
         }, pingEvery)
       : undefined;
   heartbeat?.unref();
-  const maxInFlight = Math.max(1, o.maxInFlight ?? 32);
-  const maxBuffered = o.maxBufferedBytes ?? 16 * 1024 * 1024;
-  const drainMs = o.drainTimeoutMs ?? 5000;
+  const shared: Shared = {
+    host,
+    o,
+    open,
+    rate: o.messagesPerSecond ?? 200,
+    maxInFlight: Math.max(1, o.maxInFlight ?? 32),
+    maxBuffered: o.maxBufferedBytes ?? 16 * 1024 * 1024,
+    drainMs: o.drainTimeoutMs ?? 5000,
+  };
   wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
-    answered.set(ws, true);
-    ws.on('pong', () => answered.set(ws, true));
-    // A close frame is a request; a peer that ignores it is cut off a second later, not after ws's 30 s.
-    const closeSoon = (code: number, reason: string) => {
-      ws.close(code, reason);
-      const t = setTimeout(() => ws.terminate(), 1000);
-      t.unref();
-      ws.once('close', () => clearTimeout(t));
-    };
-
-    // Outbound: while more than maxBuffered bytes wait for the peer, we read nothing from it
-    // and further sends wait their turn (the sender holds its message anyway; ws would copy it).
-    // A peer that stays above the cap for drainMs is dropped, and the waiting sends fail.
-    let draining: ReturnType<typeof setInterval> | undefined;
-    const pendingSends: Array<{ packed: string; resolve(): void; reject(e: Error): void }> = [];
-    const write = (packed: string, resolve: () => void, reject: (e: Error) => void) => {
-      ws.send(packed, (err) => (err ? reject(err) : resolve()));
-      if (ws.bufferedAmount > maxBuffered) overBuffer();
-    };
-    const stopDraining = () => {
-      clearInterval(draining);
-      draining = undefined;
-    };
-    const failHeld = (why: string) => {
-      for (const h of pendingSends.splice(0)) h.reject(new Error(why));
-    };
-    const slowConsumer = () => {
-      stopDraining();
-      failHeld('the peer does not read what it is sent');
-      if (ws.readyState === WebSocket.CLOSED) return;
-      o.onError?.('slow_consumer');
-      // It does not read, so a close frame would wait behind what it has not read: cut it off.
-      ws.terminate();
-    };
-    const overBuffer = () => {
-      if (draining) return;
-      let deadline = Date.now() + drainMs;
-      draining = setInterval(() => {
-        if (ws.readyState !== WebSocket.OPEN) {
-          stopDraining();
-          failHeld('socket closed');
-        } else if (ws.bufferedAmount <= maxBuffered) {
-          // It reads: the waiting sends go out, and the deadline starts again if they refill the buffer.
-          while (pendingSends.length > 0 && ws.bufferedAmount <= maxBuffered) {
-            const h = pendingSends.shift()!;
-            write(h.packed, h.resolve, h.reject);
-          }
-          if (ws.bufferedAmount > maxBuffered) deadline = Date.now() + drainMs;
-          else {
-            stopDraining();
-            flow();
-          }
-        } else if (Date.now() >= deadline) slowConsumer();
-      }, 50);
-      flow();
-    };
-
-    let authTimer: ReturnType<typeof setTimeout> | undefined;
-    const session: Session & { authenticated(): void } = {
-      id: `ws:${++counter}`,
-      kind: 'ws',
-      get open() {
-        return ws.readyState === WebSocket.OPEN;
-      },
-      send: (packed) =>
-        new Promise<void>((resolve, reject) => {
-          if (ws.readyState !== WebSocket.OPEN) return reject(new Error('socket closed'));
-          if (draining !== undefined || ws.bufferedAmount > maxBuffered) {
-            pendingSends.push({ packed, resolve, reject });
-            overBuffer();
-            return;
-          }
-          write(packed, resolve, reject);
-        }),
-      onClose: (listener) => {
-        if (ws.readyState === WebSocket.CLOSED) listener();
-        else ws.once('close', listener);
-      },
-      /** The peer proved who it is: the idle deadline no longer applies. */
-      authenticated: () => {
-        proven = true;
-        clearTimeout(authTimer);
-        authTimer = undefined;
-      },
-    };
-    let proven = false;
-    const armAuthTimer = () => {
-      if (proven || !o.authTimeoutMs || o.authTimeoutMs <= 0) return;
-      clearTimeout(authTimer);
-      authTimer = setTimeout(() => {
-        authTimer = undefined;
-        o.onError?.('auth_timeout');
-        closeSoon(1008, 'no authenticated request in time');
-      }, o.authTimeoutMs);
-    };
-    armAuthTimer();
-
-    // Inbound: at most maxInFlight frames handled at once. ws goes on parsing what it had
-    // already read after pause(), so those frames wait here (a socket's read, no more).
-    const waiting: string[] = [];
-    let inFlight = 0;
-    const handle = (text: string) => {
-      inFlight++;
-      host
-        .receive(text, session)
-        .then(armAuthTimer, (e) => o.onError?.(e?.code ?? 'internal_error'))
-        .finally(() => {
-          inFlight--;
-          flow();
-        });
-    };
-    function flow() {
-      while (waiting.length > 0 && inFlight < maxInFlight && !draining && ws.readyState === WebSocket.OPEN) handle(waiting.shift()!);
-      const hold = inFlight >= maxInFlight || draining !== undefined || waiting.length > 0;
-      if (hold && !ws.isPaused) ws.pause();
-      else if (!hold && ws.isPaused) ws.resume();
-    }
-
-    // Rate: admitFrame decides, else `rate` frames a second on this connection. Frames over it
-    // are dropped; a peer whose frames keep being dropped for 3 s is closed.
-    let windowStart = Date.now();
-    let inWindow = 0;
-    const admit =
-      o.admitFrame !== undefined
-        ? () => o.admitFrame!(req)
-        : () => {
-            const now = Date.now();
-            if (now - windowStart >= 1000) {
-              windowStart = now;
-              inWindow = 0;
-            }
-            return ++inWindow <= rate;
-          };
-    let streakStart = 0;
-    let lastDrop = -Infinity;
-    ws.on('message', (data, isBinary) => {
-      if (!admit()) {
-        const now = Date.now();
-        if (now - lastDrop > 1000) streakStart = now;
-        lastDrop = now;
-        o.onError?.('rate_limited');
-        if (now - streakStart >= 3000 && ws.readyState === WebSocket.OPEN) {
-          o.onError?.('rate_limited_closed');
-          closeSoon(1008, 'rate limited');
-        }
-        return;
-      }
-      const text = isBinary ? Buffer.from(data as Buffer).toString('utf8') : data.toString();
-      if (inFlight < maxInFlight && !draining && waiting.length === 0) handle(text);
-      else {
-        waiting.push(text);
-        flow();
-      }
-    });
-    ws.on('close', () => {
-      stopDraining();
-      failHeld('socket closed');
-      clearTimeout(authTimer);
-      waiting.length = 0;
-    });
-    o.onConnection?.(session);
-    ws.on('error', () => o.onError?.('socket_error'));
+    // The request is not kept: thousands of idle live sessions would each hold its headers.
+    const admit = o.admitFrames ? o.admitFrames(req) : o.admitFrame ? () => o.admitFrame!(req) : undefined;
+    const c = new WsConnection(ws, shared, admit);
+    open.add(c);
+    o.onConnection?.(c);
   });
   return {
     close: () =>
