@@ -20,25 +20,31 @@ test('deliveries nobody reads stop being built past the unread-bytes cap of the 
     // ~3 MB waiting for Bob: each delivery answers with all of it.
     for (let i = 0; i < 6; i++) await alice.agent.send(basic(alice.did, bob.did, `${i}-${'x'.repeat(500_000)}`));
     const port = new URL(m.url).port;
-    for (let i = 0; i < 12; i++) {
-      const request = { id: newId(), type: PICKUP[4].deliveryRequest, from: bob.accountDid, to: [m.did], created_time: Math.floor(Date.now() / 1000), return_route: 'all', body: { limit: 100 } };
-      const { packed } = await packEncrypted(request, { to: m.did, from: bob.accountDid, resolver, secrets: bob.secrets, forward: false });
+    // Pipelined requests on connections that are never read: their answers queue up in the
+    // mediator (Node holds a pipelined answer until the ones before it are written).
+    for (let c = 0; c < 3; c++) {
       const s = connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' });
       await new Promise((resolve, reject) => s.once('connect', resolve).once('error', reject));
       s.pause(); // never read what comes back
-      s.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/didcomm-encrypted+json\r\ncontent-length: ${Buffer.byteLength(packed)}\r\n\r\n${packed}`);
       sockets.push(s);
-      await sleep(150);
+      for (let i = 0; i < 8; i++) {
+        const request = { id: newId(), type: PICKUP[4].deliveryRequest, from: bob.accountDid, to: [m.did], created_time: Math.floor(Date.now() / 1000), return_route: 'all', body: { limit: 100 } };
+        const { packed } = await packEncrypted(request, { to: m.did, from: bob.accountDid, resolver, secrets: bob.secrets, forward: false });
+        s.write(`POST / HTTP/1.1\r\nhost: x\r\ncontent-type: application/didcomm-encrypted+json\r\ncontent-length: ${Buffer.byteLength(packed)}\r\n\r\n${packed}`);
+      }
+      await sleep(300);
     }
     await sleep(500);
     const text = await (await fetch(`${m.url}metrics`)).text();
     const refused = metric(text, /didcomm_mediator_refused_total\{reason="responses_unread"\} (\d+)/);
     const delivered = metric(text, /didcomm_mediator_messages_delivered_total\{mode="pickup"\} (\d+)/);
     assert.ok(refused >= 1, `refused ${refused}`);
-    assert.ok(delivered <= 6 * 6, `${delivered / 6} deliveries of 6 messages were built for a reader that reads nothing`);
+    // 24 requests; without the bound each builds a delivery (1-2 of the 500 kB messages).
+    assert.ok(delivered <= 2 * 12, `${delivered} messages were packed into deliveries for a reader that reads nothing`);
     // Bob, from his own address, still gets his messages.
-    const got = await bob.client.pickup({ limit: 100 });
-    assert.equal(got.messages.length, 6);
+    let got = 0;
+    for (let i = 0; i < 10 && got < 6; i++) got += (await bob.client.pickup({ limit: 100 })).messages.length;
+    assert.equal(got, 6);
   } finally {
     for (const s of sockets) s.destroy();
     await alice.agent.stop();
