@@ -1,6 +1,7 @@
 // Drive the built `didcomm` binary as a user would: a child process, a temp profile, a
 // passphrase in the environment, and a deadline on everything.
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +10,13 @@ import { fileURLToPath } from 'node:url';
 export const BIN = fileURLToPath(new URL('../bin/didcomm.js', import.meta.url));
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
+// A home of the tests' own: a command run without --profile must not touch the user's ~/.didcomm.
+const TEST_HOME = mkdtempSync(join(tmpdir(), 'didcomm-test-home-'));
+process.once('exit', () => rmSync(TEST_HOME, { recursive: true, force: true }));
+
 const BASE_ENV = {
   PATH: process.env.PATH,
-  HOME: process.env.HOME,
+  HOME: TEST_HOME,
   NO_COLOR: '1',
   // A cheaper scrypt for the tests' key stores; the default is the library's.
   DIDCOMM_SCRYPT_N: '1024',

@@ -121,3 +121,26 @@ test('a replayed request is refused with 409 and, asked for a return route, a pr
     await m.stop();
   }
 });
+
+test('a forward the store refuses is never answered 2xx, on the agent path too (plaintext, no sender)', async () => {
+  const m = await testMediator({ maxQueue: 1 });
+  const resolver = createResolver();
+  const alice = await makeClient(resolver);
+  const bob = await mediatedClient(m.did, resolver);
+  try {
+    const plainForward = async (content) => {
+      const { packed } = await packEncrypted(basic(alice.did, bob.did, content), { to: bob.did, from: alice.did, resolver, secrets: alice.secrets, forward: false });
+      const fwd = { id: newId(), type: 'https://didcomm.org/routing/2.0/forward', typ: 'application/didcomm-plain+json', to: [m.did], body: { next: bob.did }, attachments: [{ data: { json: JSON.parse(packed) } }] };
+      return post(m.url, JSON.stringify(fwd), 'application/didcomm-plain+json');
+    };
+    assert.equal((await plainForward('first')).status, 202);
+    const r = await plainForward('second: the queue is full');
+    assert.equal(r.status, 507);
+    assert.equal((await r.json()).error, 'queue_full');
+    assert.equal((await bob.client.status()).message_count, 1);
+  } finally {
+    await alice.agent.stop();
+    await bob.agent.stop();
+    await m.stop();
+  }
+});

@@ -164,7 +164,19 @@ export class Agent implements TransportHost {
 
   /** Unpack and handle one message from a transport. Throws DIDCommError for bad input. */
   async receive(packed: string, session?: Session): Promise<Received> {
-    const { message, metadata } = await unpack(packed, { resolver: this.resolver, secrets: this.secrets, ...this.#policy });
+    const received = await unpack(packed, { resolver: this.resolver, secrets: this.secrets, ...this.#policy });
+    return this.receiveUnpacked(received, session);
+  }
+
+  /**
+   * Handle a message already unpacked elsewhere (a worker thread, say) as receive() would after
+   * its unpack: replay and age checks, rotations, return routes, dispatch, please_ack. The
+   * caller vouches that `received` is what core's unpack returned for the packed text under
+   * this agent's resolver, secrets and unpack policy: its metadata (authenticated, the sender's
+   * key) is believed as it stands.
+   */
+  async receiveUnpacked(received: Received, session?: Session): Promise<Received> {
+    const { message, metadata } = received;
     const senderDid = message.from !== undefined ? parseDidUrl(message.from).did : undefined;
     if (senderDid && this.rotations.has(senderDid)) {
       throw new DIDCommError(ErrorCodes.LAYER_MISMATCH, `${senderDid} rotated to ${this.rotations.get(senderDid)}; messages from the prior DID are ignored`);
@@ -264,8 +276,9 @@ export class Agent implements TransportHost {
       await this.router.dispatch(ctx);
     } catch (e) {
       if (ctx.message.type === PROBLEM_REPORT) return;
-      // Nobody to send a problem report to (e.g. a refused forward): let the transport say it.
-      if (!ctx.message.from && e instanceof DIDCommError) throw e;
+      // Nobody to send a problem report to (e.g. a refused forward): let the transport say it,
+      // whatever the error's kind (a store that refused must not become a silent 202).
+      if (!ctx.message.from) throw e;
       const body: ProblemReportBody = problemBodyFor(e);
       if (!(e instanceof ProblemReportError)) this.logger.warn('handler failed', { id: ctx.message.id, type: ctx.message.type, error: e instanceof Error ? e.message : String(e) });
       await this.#problem(ctx, body);
