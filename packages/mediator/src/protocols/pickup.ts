@@ -171,7 +171,10 @@ async function liveDeliveryChange(ctx: InboundContext, m: MediatorContext, t: Pi
   if (on && (!session || session.kind !== 'ws' || !session.open)) {
     throw new ProblemReportError(ProblemCodes.LIVE_MODE_NOT_SUPPORTED, 'Connection does not support Live Delivery');
   }
-  if (session) m.live.set(account, { session, version: t.version, ourDid: (ctx.state as { ourDid?: string }).ourDid ?? m.did }, on);
+  // Our DID as the agent holds it: the one unpack gave is a slice of the request's text, which
+  // it would keep alive for as long as the session stays live.
+  const ourDid = (ctx.state as { ourDid?: string }).ourDid;
+  if (session) m.live.set(account, { session, version: t.version, ourDid: m.agent.dids.find((d) => d === ourDid) ?? ourDid ?? m.did }, on);
   m.logger.info('live delivery changed', { account, live: on, version: t.version });
   await respond(ctx, m, { type: t.status, body: await statusBody(m, account, session) });
 }
