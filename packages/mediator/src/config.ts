@@ -77,6 +77,8 @@ export interface MediatorConfig {
   replayIdsPerSender: number;
   /** Disk space (SQLite) kept in reserve so that pickup and acknowledgements go on when the disk fills. */
   diskReserveBytes: number;
+  /** DID documents kept in the resolver's cache, besides those of live accounts (held while live). */
+  resolverCache: number;
 }
 
 export const DEFAULTS = {
@@ -104,12 +106,13 @@ export const DEFAULTS = {
   maxMessageAgeSeconds: 600,
   replayIdsPerSender: 1000,
   diskReserveBytes: 8 * 1024 * 1024,
+  resolverCache: 1000,
 };
 
 const FLAGS = ['port', 'host', 'data', 'public-url', 'store', 'pg-schema', 'passphrase-file', 'access', 'max-message-bytes', 'max-queue', 'retention-seconds', 'rate-limit', 'log-level', 'shutdown-timeout-ms', 'unwrap-workers', 'sqlite-writer',
   'max-forward-payloads', 'max-recipients', 'max-connections-per-ip', 'max-connections', 'headers-timeout-ms', 'request-timeout-ms',
   'ws-auth-timeout-ms', 'ws-max-in-flight', 'ws-max-buffered-bytes', 'account-rate-limit', 'trust-proxy', 'max-message-age-seconds',
-  'replay-ids-per-sender', 'disk-reserve-bytes', 'compat'] as const;
+  'replay-ids-per-sender', 'disk-reserve-bytes', 'compat', 'resolver-cache'] as const;
 type Flag = (typeof FLAGS)[number];
 
 export const USAGE = `didcomm-mediator [options]
@@ -146,7 +149,8 @@ export const USAGE = `didcomm-mediator [options]
   --trust-proxy LIST        proxies whose X-Forwarded-For is believed: IPs, CIDRs or "loopback" (TRUST_PROXY, default none)
   --max-message-age-seconds N  refuse messages created longer ago (or further ahead) (MAX_MESSAGE_AGE_SECONDS, default 600)
   --replay-ids-per-sender N message ids remembered per sender (REPLAY_IDS_PER_SENDER, default 1000)
-  --disk-reserve-bytes N    SQLite: space held back so pickup goes on when the disk fills (DISK_RESERVE_BYTES, default 8388608)`;
+  --disk-reserve-bytes N    SQLite: space held back so pickup goes on when the disk fills (DISK_RESERVE_BYTES, default 8388608)
+  --resolver-cache N        DID documents cached besides live accounts' (held while live) (RESOLVER_CACHE, default 1000)`;
 
 const envName = (f: Flag) => f.toUpperCase().replace(/-/g, '_');
 
@@ -224,6 +228,7 @@ export function parseConfig(argv: readonly string[], env: Record<string, string 
     maxMessageAgeSeconds: num('max-message-age-seconds', 1),
     replayIdsPerSender: num('replay-ids-per-sender', 10),
     diskReserveBytes: num('disk-reserve-bytes', 0),
+    resolverCache: num('resolver-cache', 0),
   };
 }
 

@@ -9,17 +9,35 @@ export interface LiveEntry {
   ourDid: string;
 }
 
+/** Told when an account gets its first live connection here, and when its last one goes. */
+export interface LiveHooks {
+  first?(account: string): void;
+  last?(account: string): void;
+}
+
 export class LiveSessions {
   readonly #byAccount = new Map<string, Map<string, LiveEntry>>();
+  readonly #hooks: LiveHooks;
+
+  constructor(hooks: LiveHooks = {}) {
+    this.#hooks = hooks;
+  }
 
   set(account: string, entry: LiveEntry, on: boolean): void {
-    const m = this.#byAccount.get(account) ?? new Map<string, LiveEntry>();
+    const known = this.#byAccount.get(account);
+    const m = known ?? new Map<string, LiveEntry>();
     if (on) {
       if (!m.has(entry.session.id)) entry.session.onClose?.(() => this.#drop(account, entry.session.id));
       m.set(entry.session.id, entry);
     } else m.delete(entry.session.id);
-    if (m.size > 0) this.#byAccount.set(account, m);
-    else this.#byAccount.delete(account);
+    if (m.size > 0) {
+      this.#byAccount.set(account, m);
+      if (!known) this.#hooks.first?.(account);
+    } else this.#gone(account);
+  }
+
+  #gone(account: string): void {
+    if (this.#byAccount.delete(account)) this.#hooks.last?.(account);
   }
 
   /** A closed connection leaves at once, whether or not its account gets another message. */
@@ -27,7 +45,7 @@ export class LiveSessions {
     const m = this.#byAccount.get(account);
     if (!m) return;
     m.delete(sessionId);
-    if (m.size === 0) this.#byAccount.delete(account);
+    if (m.size === 0) this.#gone(account);
   }
 
   isLive(account: string, session: Session | undefined): boolean {
@@ -39,7 +57,7 @@ export class LiveSessions {
     const m = this.#byAccount.get(account);
     if (!m) return [];
     for (const [id, e] of m) if (!e.session.open) m.delete(id);
-    if (m.size === 0) this.#byAccount.delete(account);
+    if (m.size === 0) this.#gone(account);
     return [...m.values()];
   }
 
