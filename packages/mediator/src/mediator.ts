@@ -15,20 +15,26 @@ import {
   type OutboundTransport,
   type Session,
   type TransportHost,
+  type UnpackPolicy,
   TransportError,
 } from '@didcomm-ts/core';
 import type { Compat } from '@didcomm-ts/core';
 import type { AccessPolicy } from './config.js';
 import { MediatorError } from './errors.js';
 import { LiveSessions } from './live.js';
-import { PinningResolver } from './resolver.js';
 import { Metrics } from './metrics.js';
 import { registerMediation } from './protocols/mediation.js';
 import { deliverLive, registerPickup } from './protocols/pickup.js';
 import type { MediatorIdentity } from './identity.js';
 import { QueueFullError, type MediatorStore, type QueuedMessage } from './store/types.js';
 import { DiskFullError, storeFault } from './store/faults.js';
-import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardParts, type ForwardUnwrapper } from './unwrap.js';
+import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardParts, type ForwardUnwrapper, type Unpacked } from './unwrap.js';
+
+/**
+ * The unpack policy of requests to the mediator (its agent's): core's defaults. The unwrap pool
+ * unpacks requests with it too (server.ts), so both threads accept and refuse the same.
+ */
+export const REQUEST_POLICY: UnpackPolicy = {};
 
 /** Live deliveries to one account start at most this often (ms); see Mediator#deliverLive. */
 const LIVE_SPACING_MS = 5;
@@ -64,8 +70,6 @@ export interface MediatorLimits {
   maxForwardPayloads?: number;
   /** Most recipient DIDs one account may register (default 1000). */
   maxRecipients?: number;
-  /** DID documents cached besides those of live accounts, which are held while live (default 1000). */
-  resolverCache?: number;
 }
 
 export interface MediatorOptions {
@@ -98,7 +102,7 @@ export class Mediator implements TransportHost {
   readonly agent: Agent;
   readonly store: MediatorStore;
   readonly metrics: Metrics;
-  readonly live: LiveSessions;
+  readonly live = new LiveSessions();
   readonly ctx: MediatorContext;
   /** Who decrypts forwards (inline, or the worker pool). */
   readonly unwrapper: ForwardUnwrapper;
@@ -114,13 +118,10 @@ export class Mediator implements TransportHost {
     this.store = o.store;
     this.metrics = o.metrics ?? new Metrics();
     this.#logger = o.logger;
-    // Live accounts' documents are held while they are live (every delivery and acknowledgement
-    // needs them), whatever their number; the others share a bounded cache (resolver.ts).
-    const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: o.limits.resolverCache ?? 1000 } }));
-    this.live = new LiveSessions({ first: (account) => resolver.pin(account), last: (account) => resolver.unpin(account) });
+    const resolver = o.resolver ?? createResolver();
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
-    this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 },
+    this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 }, unpackPolicy: REQUEST_POLICY,
       replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
     });
     this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } });
@@ -129,7 +130,7 @@ export class Mediator implements TransportHost {
       did: o.identity.did,
       store: o.store,
       agent: this.agent,
-      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, resolverCache: 1000, ...o.limits },
+      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, ...o.limits },
       live: this.live,
       logger: o.logger,
       metrics: this.metrics,
@@ -202,12 +203,28 @@ export class Mediator implements TransportHost {
   async receive(packed: string, session?: Session): Promise<void> {
     if (packed.length > this.ctx.limits.maxMessageBytes) throw new MediatorError(413, ErrorCodes.LIMIT_EXCEEDED, `messages are limited to ${this.ctx.limits.maxMessageBytes} bytes`);
     this.metrics.inc('didcomm_mediator_bytes_in_total', undefined, packed.length);
-    if (peekAlg(packed)?.startsWith('ECDH-ES')) {
+    const alg = peekAlg(packed);
+    const u = this.unwrapper;
+    let unpacked: Unpacked | undefined;
+    if (alg?.startsWith('ECDH-ES')) {
       const started = performance.now();
-      const parts = await unwrapForward(this.unwrapper, packed, this.ctx.limits.maxForwardPayloads);
-      if (parts) return this.#queue(parts, started);
+      this.metrics.inc('didcomm_mediator_unpacked_total', { thread: u.unwrapForward ? 'worker' : 'main' });
+      // A pool hands back an anoncrypted request (no forward) already unpacked for the agent.
+      const got = u.unwrapForwardOrRequest ? await u.unwrapForwardOrRequest(packed) : await unwrapForward(u, packed, this.ctx.limits.maxForwardPayloads);
+      if (got && 'next' in got) return this.#queue(got, started);
+      if (got) unpacked = got;
     }
     this.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
+    // Authcrypt and signatures (a JWE or JWS header) are decrypted and checked in the pool, so
+    // the main thread only dispatches: under many senders their ECDH and signature checks
+    // stalled its event loop for every connection. Plaintext (no header) stays here; a header
+    // peeked out of some other text costs a hop, not a different answer.
+    if (!unpacked && alg !== undefined && u.unpackRequest) {
+      this.metrics.inc('didcomm_mediator_unpacked_total', { thread: 'worker' });
+      unpacked = await u.unpackRequest(packed);
+    }
+    if (unpacked) return void (await this.agent.receiveUnpacked(unpacked, session));
+    if (alg !== undefined) this.metrics.inc('didcomm_mediator_unpacked_total', { thread: 'main' });
     await this.agent.receive(packed, session);
   }
 

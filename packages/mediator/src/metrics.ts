@@ -15,6 +15,7 @@ const HELP: Record<string, [string, string]> = {
   didcomm_mediator_messages_acknowledged_total: ['counter', 'Messages deleted after messages-received'],
   didcomm_mediator_messages_expired_total: ['counter', 'Messages deleted by retention'],
   didcomm_mediator_refused_total: ['counter', 'Requests or messages refused, by reason'],
+  didcomm_mediator_unpacked_total: ['counter', 'Encrypted or signed messages given to unpack, by the thread that decrypts them (main or worker)'],
   didcomm_mediator_forward_seconds: ['histogram', 'Time from a forward arriving to its durable write'],
   didcomm_mediator_live_delivery_seconds: ['histogram', 'Time from a message being queued to its live delivery being sent'],
   didcomm_mediator_queue_messages: ['gauge', 'Messages waiting in all queues'],

@@ -1,17 +1,30 @@
-// The forward's decryption on a pool of worker threads, so every core decrypts while the main
-// thread keeps HTTP, WebSocket and SQLite. Each worker gets the mediator's secrets once at
+// The forward's decryption, and the unpack of requests to the mediator (authcrypt), on a pool
+// of worker threads, so every core decrypts while the main thread keeps HTTP, WebSocket and
+// SQLite. Each worker gets the mediator's secrets once at
 // start. Requests that arrive in the same turn of the event loop go to a worker in one message (batched), to
 // the worker with the fewest in flight.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIDCommError, type ErrorCode, type Message, type Secret, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
-import type { ForwardParts, ForwardUnwrapper } from './unwrap.js';
+import type { ForwardParts, ForwardUnwrapper, Unpacked } from './unwrap.js';
+
+/** What a worker does with one packed message. */
+export const Mode = {
+  /** unwrap(): the whole message, under `policy`. */
+  Unwrap: 0,
+  /** unwrapForward(): the forward's parts only, or null. */
+  Parts: 1,
+  /** unpackRequest(): the whole message, under `requestPolicy`. */
+  Request: 2,
+  /** unwrapForwardOrRequest(): the forward's parts, or else the message under `requestPolicy`. */
+  PartsOrRequest: 3,
+} as const;
+export type Mode = (typeof Mode)[keyof typeof Mode];
 
 export interface WorkerRequest {
   ids: number[];
   packed: string[];
-  /** 1: answer with the forward's parts only (unwrapForward), 0: the whole message (unwrap). */
-  partsOnly: number[];
+  mode: Mode[];
 }
 export type WorkerReply =
   | { id: number; message: Message; metadata: UnpackMetadata }
@@ -22,6 +35,15 @@ export interface WorkerPoolOptions {
   /** The mediator's key agreement secrets. */
   secrets: Secret[];
   policy?: UnpackPolicy;
+  /**
+   * Unpack requests to the mediator too (unpackRequest, unwrapForwardOrRequest), under this
+   * policy: its agent's. Absent: forwards only. Workers resolve senders' DIDs with core's
+   * resolver of their own (did:peer, did:key, did:jwk, did:web), cached per worker: leave it
+   * out when the mediator's agent resolves with something else.
+   */
+  requestPolicy?: UnpackPolicy;
+  /** Documents each worker's resolver caches (default 1000). */
+  resolverCache?: number;
   /** Most messages one forward may carry: past it only the count comes back (default: no cap). */
   maxForwardPayloads?: number;
   /** Threads (default: the available cores). */
@@ -67,10 +89,10 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   let startError: Error | undefined;
 
   const start = (): Slot => {
-    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, maxForwardPayloads: o.maxForwardPayloads } });
+    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, requestPolicy: o.requestPolicy ?? {}, resolverCache: o.resolverCache, maxForwardPayloads: o.maxForwardPayloads } });
     let isReady: () => void = () => undefined;
     let wasReady = false;
-    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], packed: [], partsOnly: [] } };
+    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], packed: [], mode: [] } };
     worker.unref();
     worker.on('message', (replies: WorkerReply[] | 'ready') => {
       if (replies === 'ready') {
@@ -109,12 +131,12 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
     for (const s of slots) {
       if (s.queued.ids.length === 0) continue;
       const batch = s.queued;
-      s.queued = { ids: [], packed: [], partsOnly: [] };
+      s.queued = { ids: [], packed: [], mode: [] };
       s.worker.postMessage(batch);
     }
   };
 
-  const submit = <T>(packed: string, partsOnly: number): Promise<T> => {
+  const submit = <T>(packed: string, mode: Mode): Promise<T> => {
     if (closed) return Promise.reject(new Error('the unwrap pool is closed'));
     if (startError) return Promise.reject(startError);
     let slot = slots[0];
@@ -124,7 +146,7 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
       slot.inFlight.set(id, { resolve, reject });
       slot.queued.ids.push(id);
       slot.queued.packed.push(packed);
-      slot.queued.partsOnly.push(partsOnly);
+      slot.queued.mode.push(mode);
       if (!flushScheduled) {
         flushScheduled = true;
         setImmediate(flush);
@@ -133,7 +155,14 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   };
 
   let marks = new Map<Worker, ReturnType<Worker['performance']['eventLoopUtilization']>>();
+  const requests: Pick<ForwardUnwrapper, 'unpackRequest' | 'unwrapForwardOrRequest'> = o.requestPolicy
+    ? {
+        unwrapForwardOrRequest: (packed) => submit<ForwardParts | Unpacked>(packed, Mode.PartsOrRequest),
+        unpackRequest: (packed) => submit<Unpacked>(packed, Mode.Request),
+      }
+    : {};
   return {
+    ...requests,
     size,
     async ready() {
       await Promise.all(slots.map((s) => s.ready));
@@ -151,10 +180,10 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
       return out;
     },
     unwrap(packed) {
-      return submit(packed, 0);
+      return submit(packed, Mode.Unwrap);
     },
     unwrapForward(packed) {
-      return submit(packed, 1);
+      return submit(packed, Mode.Parts);
     },
     async close() {
       if (closed) return;

@@ -1,20 +1,35 @@
 // A worker thread of the unwrap pool: holds the mediator's secrets (handed over once, in
-// workerData, never logged) and decrypts the anoncrypt layer of forwards sent to it. Errors go
+// workerData, never logged) and decrypts the anoncrypt layer of forwards sent to it, and the
+// requests to the mediator itself (authcrypt, signatures), which the main thread then only
+// dispatches. Errors go
 // back as their code and message so the main thread rethrows what the inline path would.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, unpack, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
 import { forwardParts } from './unwrap.js';
-import type { WorkerReply, WorkerRequest } from './unwrap-pool.js';
+import { Mode, type WorkerReply, type WorkerRequest } from './unwrap-pool.js';
 
-const { secrets, policy, maxForwardPayloads } = workerData as { secrets: Secret[]; policy: UnpackPolicy; maxForwardPayloads?: number };
-const options = { resolver: createResolver(), secrets: new InMemorySecrets(secrets), ...policy };
+const { secrets, policy, requestPolicy, resolverCache, maxForwardPayloads } = workerData as { secrets: Secret[]; policy: UnpackPolicy; requestPolicy: UnpackPolicy; resolverCache?: number; maxForwardPayloads?: number };
+// One resolver (and its document cache) and one secrets store for both policies: senders'
+// DID documents are resolved once per worker, not once per request.
+const resolver = createResolver({ cache: { maxEntries: resolverCache ?? 1000 } });
+const held = new InMemorySecrets(secrets);
+const options = { resolver, secrets: held, ...policy };
+const requestOptions = { resolver, secrets: held, ...requestPolicy };
+const samePolicy = JSON.stringify(policy) === JSON.stringify(requestPolicy);
 const port = parentPort!;
 
-async function one(id: number, packed: string, partsOnly: boolean): Promise<WorkerReply> {
+async function one(id: number, packed: string, mode: Mode): Promise<WorkerReply> {
   try {
+    if (mode === Mode.Request) return { id, ...(await unpack(packed, requestOptions)) };
     const { message, metadata } = await unpack(packed, options);
     // Over the cap only the count crosses back: no payload is copied for a refused forward.
-    if (partsOnly) return { id, parts: message.type === FORWARD_TYPE ? forwardParts(message, maxForwardPayloads ?? Infinity) : null };
+    if (mode === Mode.Parts) return { id, parts: message.type === FORWARD_TYPE ? forwardParts(message, maxForwardPayloads ?? Infinity) : null };
+    if (mode === Mode.PartsOrRequest) {
+      if (message.type === FORWARD_TYPE) return { id, parts: forwardParts(message, maxForwardPayloads ?? Infinity) };
+      // No forward: the agent takes it, and would have unpacked it under its own policy (a
+      // dialect the forward policy reads may be one it refuses).
+      if (!samePolicy) return { id, ...(await unpack(packed, requestOptions)) };
+    }
     return { id, message, metadata };
   } catch (e) {
     if (e instanceof DIDCommError) return { id, error: { code: e.code, message: e.message } };
@@ -26,5 +41,5 @@ port.postMessage('ready');
 
 // Requests come in batches (one postMessage per batch) and go back the same way.
 port.on('message', (batch: WorkerRequest) => {
-  void Promise.all(batch.ids.map((id, i) => one(id, batch.packed[i], batch.partsOnly[i] === 1))).then((replies) => port.postMessage(replies));
+  void Promise.all(batch.ids.map((id, i) => one(id, batch.packed[i], batch.mode[i]))).then((replies) => port.postMessage(replies));
 });

@@ -24,7 +24,25 @@ export interface ForwardUnwrapper {
    * than the whole message. Same errors as unwrap() followed by forwardParts().
    */
   unwrapForward?(packed: string): Promise<ForwardParts | null>;
+  /**
+   * Optional, with unwrapForward: the same, but a plaintext that is no forward comes back
+   * unpacked again under `requestPolicy` (the mediator's agent's), as the agent's own unpack
+   * would have returned it, so the main thread need not decrypt it a second time.
+   */
+  unwrapForwardOrRequest?(packed: string): Promise<ForwardParts | Unpacked>;
+  /**
+   * Optional, off the calling thread: unpack a request to the mediator itself (authcrypt, a
+   * signature) under `requestPolicy`, with the same result and errors as core's unpack, so the
+   * main thread only dispatches it (Agent.receiveUnpacked).
+   */
+  unpackRequest?(packed: string): Promise<Unpacked>;
   close?(): Promise<void>;
+}
+
+/** What core's unpack returns. */
+export interface Unpacked {
+  message: Message;
+  metadata: UnpackMetadata;
 }
 
 /**
