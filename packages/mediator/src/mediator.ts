@@ -22,6 +22,7 @@ import type { Compat } from '@didcomm-ts/core';
 import type { AccessPolicy } from './config.js';
 import { MediatorError } from './errors.js';
 import { LiveSessions } from './live.js';
+import { PinningResolver } from './resolver.js';
 import { Metrics } from './metrics.js';
 import { registerMediation } from './protocols/mediation.js';
 import { deliverLive, registerPickup } from './protocols/pickup.js';
@@ -70,6 +71,8 @@ export interface MediatorLimits {
   maxForwardPayloads?: number;
   /** Most recipient DIDs one account may register (default 1000). */
   maxRecipients?: number;
+  /** DID documents cached besides those of live accounts, which are held while live (default 1000). */
+  resolverCache?: number;
 }
 
 export interface MediatorOptions {
@@ -102,7 +105,7 @@ export class Mediator implements TransportHost {
   readonly agent: Agent;
   readonly store: MediatorStore;
   readonly metrics: Metrics;
-  readonly live = new LiveSessions();
+  readonly live: LiveSessions;
   readonly ctx: MediatorContext;
   /** Who decrypts forwards (inline, or the worker pool). */
   readonly unwrapper: ForwardUnwrapper;
@@ -118,7 +121,10 @@ export class Mediator implements TransportHost {
     this.store = o.store;
     this.metrics = o.metrics ?? new Metrics();
     this.#logger = o.logger;
-    const resolver = o.resolver ?? createResolver();
+    // Live accounts' documents are held while they are live (every delivery and acknowledgement
+    // needs them), whatever their number; the others share a bounded cache (resolver.ts).
+    const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: o.limits.resolverCache ?? 1000 } }));
+    this.live = new LiveSessions({ first: (account) => resolver.pin(account), last: (account) => resolver.unpin(account) });
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 }, unpackPolicy: REQUEST_POLICY,
@@ -130,7 +136,7 @@ export class Mediator implements TransportHost {
       did: o.identity.did,
       store: o.store,
       agent: this.agent,
-      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, ...o.limits },
+      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, resolverCache: 1000, ...o.limits },
       live: this.live,
       logger: o.logger,
       metrics: this.metrics,

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createInvitation, invitationUrl, jsonLogger, type Logger, type Message, type Secret } from '@didcomm-ts/core';
+import { createInvitation, invitationUrl, jsonLogger, type DIDResolver, type Logger, type Message, type Secret } from '@didcomm-ts/core';
 import { attachWebSocketServer } from '@didcomm-ts/core/node';
 import { withDefaults, type MediatorConfig } from './config.js';
 import { chatSite, defaultChatDir } from './chat.js';
@@ -45,6 +45,8 @@ export interface StartOptions {
   unwrapper?: ForwardUnwrapper;
   /** Use this store instead of opening the configured one (it is closed with the mediator). */
   store?: MediatorStore;
+  /** Resolve DIDs with this (default: core's createResolver with a cache of config.resolverCache documents). */
+  resolver?: DIDResolver;
   /** Serve GET /chat from this folder (default: the build of @didcomm-ts/chat, when installed; null: no /chat). */
   chatDir?: string | null;
 }
@@ -107,7 +109,9 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     const workers = o.unwrapper ? 0 : (c.unwrapWorkers ?? defaultUnwrapWorkers());
     const held = (identity.secrets as { list?: () => Secret[] }).list?.();
     // The pool needs the secrets as data; a secrets resolver that cannot list them stays inline.
-    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes, compat: c.compat }, requestPolicy: REQUEST_POLICY, maxForwardPayloads: c.maxForwardPayloads }) : undefined;
+    // It unpacks requests too (authcrypt, signatures) unless DIDs resolve with a resolver of the
+    // caller's, which a worker thread cannot share.
+    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes, compat: c.compat }, requestPolicy: o.resolver ? undefined : REQUEST_POLICY, resolverCache: c.resolverCache, maxForwardPayloads: c.maxForwardPayloads }) : undefined;
     // The first forward should not wait for a worker to load; workers that cannot start leave
     // the decryption on this thread.
     await pool?.ready().catch(async (e) => {
@@ -124,7 +128,8 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       access: c.access,
       compat: c.compat,
       unwrapper,
-      limits: { maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender, maxForwardPayloads: c.maxForwardPayloads, maxRecipients: c.maxRecipients, accountRateLimit: c.accountRateLimit },
+      ...(o.resolver ? { resolver: o.resolver } : {}),
+      limits: { resolverCache: c.resolverCache, maxMessageBytes: c.maxMessageBytes, maxQueue: c.maxQueue, retentionSeconds: c.retentionSeconds, maxMessageAgeSeconds: c.maxMessageAgeSeconds, replayIdsPerSender: c.replayIdsPerSender, maxForwardPayloads: c.maxForwardPayloads, maxRecipients: c.maxRecipients, accountRateLimit: c.accountRateLimit },
     });
     const m = mediator;
     const invitation = createInvitation({
