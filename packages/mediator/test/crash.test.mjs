@@ -3,54 +3,9 @@
 // was answered with success must then be delivered.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
-import { basic, makeClient, mediatedClient, PASSPHRASE, tempDir } from './helpers.mjs';
-
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Start the mediator process; resolves with its DID once it prints it. */
-function spawnMediator(port, data, sqliteWriter) {
-  const child = spawn(process.execPath, [MAIN, '--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'warn', '--sqlite-writer', sqliteWriter], {
-    env: { ...process.env, MEDIATOR_PASSPHRASE: PASSPHRASE, PORT: '', DATA: '', STORE: '', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mediator did not start: ${err}`)), 15_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      // Not a terminal: main.js writes one JSON line when it is ready.
-      const m = /"msg":"mediator ready","did":"([^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on('data', (d) => (err += d));
-    exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`mediator exited (${code}) before it was ready: ${err}`));
-    });
-  });
-  return { child, ready, exited, stderr: () => err };
-}
+import { basic, makeClient, mediatedClient, tempDir, freePort, spawnMediator } from './helpers.mjs';
 
 // Both places SQLite commits can run: the main thread, and the writer thread (slow disks).
 for (const sqliteWriter of ['inline', 'thread'])
@@ -58,7 +13,7 @@ test(`kill -9 while forwards stream in: every forward answered 202 is delivered 
   const data = tempDir('mediator-crash-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  let proc = spawnMediator(port, data, sqliteWriter);
+  let proc = spawnMediator(port, data, ['--sqlite-writer', sqliteWriter]);
   const resolver = createResolver();
   let bob;
   const alice = await makeClient(resolver);
@@ -92,7 +47,7 @@ test(`kill -9 while forwards stream in: every forward answered 202 is delivered 
     assert.equal(signal, 'SIGKILL');
     assert.ok(accepted.size >= 60);
 
-    proc = spawnMediator(port, data, sqliteWriter);
+    proc = spawnMediator(port, data, ['--sqlite-writer', sqliteWriter]);
     assert.equal(await proc.ready, did, 'the restarted mediator keeps its DID');
     const got = await bob.client.pickupAll({ batch: 50, maxBatches: 100 });
     const contents = new Set(bob.inbox.map((x) => x.content));

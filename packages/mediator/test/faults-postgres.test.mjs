@@ -9,24 +9,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
-import { basic, makeClient, mediatedClient, tempDir, testMediator } from './helpers.mjs';
+import { basic, makeClient, mediatedClient, tempDir, testMediator, freePort, spawnMediator } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The folder with initdb and pg_ctl (the newest installed), if any. */
 function pgBin() {

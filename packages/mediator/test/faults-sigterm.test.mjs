@@ -5,55 +5,10 @@
 // forward that was answered 202 reaches the recipient (live before the stop, or by pickup).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { rmSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { Agent, createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, packEncrypted, WsTransport } from '@didcomm-ts/core';
-import { basic, BASIC, makeClient, PASSPHRASE, tempDir } from './helpers.mjs';
-
-const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** Start the mediator process; resolves with its DID once it prints it. */
-function spawnMediator(port, data) {
-  const child = spawn(process.execPath, [MAIN, '--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'warn', '--sqlite-writer', 'inline', '--shutdown-timeout-ms', '5000'], {
-    env: { ...process.env, MEDIATOR_PASSPHRASE: PASSPHRASE, PORT: '', DATA: '', STORE: '', DATABASE_URL: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const ready = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`mediator did not start: ${err}`)), 15_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      // A terminal gets a banner ("DID: ..."), a pipe a JSON line ("mediator ready").
-      const m = /DID: (\S+)/.exec(out) ?? /"msg":"mediator ready","did":"([^"]+)"/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.stderr.on('data', (d) => (err += d));
-    exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`mediator exited (${code}) before it was ready: ${err}`));
-    });
-  });
-  return { child, ready, exited, stderr: () => err };
-}
+import { basic, BASIC, makeClient, tempDir, freePort, spawnMediator } from './helpers.mjs';
 
 /** A recipient whose WebSocket connections record how they were closed. */
 async function recordingRecipient(mediatorDid, resolver) {
@@ -80,7 +35,7 @@ test('SIGTERM under load: in-flight forwards are answered, the live connection c
   const data = tempDir('mediator-sigterm-');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  let proc = spawnMediator(port, data);
+  let proc = spawnMediator(port, data, ['--sqlite-writer', 'inline', '--shutdown-timeout-ms', '5000']);
   const resolver = createResolver();
   const alice = await makeClient(resolver);
   let bob;
@@ -128,7 +83,7 @@ test('SIGTERM under load: in-flight forwards are answered, the live connection c
     assert.equal(bob.closes[0]?.code, 1001, 'the live connection was closed with 1001 (going away)');
 
     // Restarted on the same data: what was not delivered live is picked up.
-    proc = spawnMediator(port, data);
+    proc = spawnMediator(port, data, ['--sqlite-writer', 'inline', '--shutdown-timeout-ms', '5000']);
     assert.equal(await proc.ready, did);
     await bob.client.pickupAll({ batch: 100, maxBatches: 100 });
     const got = new Set(bob.inbox);

@@ -7,11 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
-import { basic, makeClient, mediatedClient, tempDir, testMediator } from './helpers.mjs';
+import { basic, makeClient, mediatedClient, tempDir, testMediator, freePort, spawnMediator } from './helpers.mjs';
 
 const RESERVE = 1 << 20;
 
@@ -39,17 +38,6 @@ function smallDisk(t, size = '6m') {
     t.skip(why);
     return undefined;
   }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function capturingLogger() {

@@ -1,12 +1,18 @@
 // Test helpers: a mediator on 127.0.0.1 with a random port and a fresh data folder, and client
 // agents (our Agent) that reach it over HTTP and WebSocket.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, newId, silentLogger } from '@didcomm-ts/core';
 import { NodeWsTransport } from '@didcomm-ts/core/node';
 import postgres from 'postgres';
+import { fileURLToPath } from 'node:url';
 import { startMediator } from '../dist/index.js';
+
+/** The mediator's command (`npm start`, `didcomm-mediator`). */
+export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 export const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
 export const PASSPHRASE = 'test passphrase';
@@ -110,4 +116,47 @@ export async function requirePostgres(t) {
   if (process.env.CI === 'true') throw new Error(`${why}; CI=true requires the PostgreSQL tests to run`);
   t.skip(why);
   return false;
+}
+
+/** A TCP port free on 127.0.0.1 now (for a process that must be restarted on the same one). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * The mediator as its own process (`node dist/main.js`) on 127.0.0.1:port with `data`, plus
+ * `args`; `ready` resolves with its DID from the JSON line it prints when stdout is no terminal.
+ */
+export function spawnMediator(port, data, args = []) {
+  const child = spawn(process.execPath, [MAIN, '--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'warn', ...args], {
+    env: { ...process.env, MEDIATOR_PASSPHRASE: PASSPHRASE, PORT: '', DATA: '', STORE: '', DATABASE_URL: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mediator did not start: ${err}`)), 15_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /"msg":"mediator ready","did":"([^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on('data', (d) => (err += d));
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`mediator exited (${code}) before it was ready: ${err}`));
+    });
+  });
+  return { child, ready, exited, stderr: () => err };
 }
