@@ -2,7 +2,7 @@
 // /metrics, /chat (the chat page, chat.ts). A DIDComm POST is answered only after the mediator
 // has handled it (a forward: after its durable write), 202 or 200 with a return-routed reply.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { DIDCommError, isDIDCommMediaType, type Logger } from '@didcomm-ts/core';
+import { DIDCommError, isDIDCommMediaType, v1, type Logger } from '@didcomm-ts/core';
 import { httpReplySession, readBody, skipBody, statusFor } from '@didcomm-ts/core/node';
 import { MediatorError } from './errors.js';
 import type { ChatHandler } from './chat.js';
@@ -20,6 +20,8 @@ export interface HttpOptions {
   /** The client address of a request (default: the socket's peer). */
   clientAddress?: (req: IncomingMessage) => string;
   invitation: () => { json: unknown; url: string };
+  /** The DIDComm v1 invitation (GET /oob?version=1). */
+  invitationV1?: () => { json: unknown; url: string };
   health: () => Promise<Record<string, unknown>>;
   metrics: () => Promise<string>;
   /** True once shutdown began: new requests are refused with 503. */
@@ -35,6 +37,11 @@ export interface HttpOptions {
   shortLink?: (url: URL) => Promise<string | undefined>;
 }
 
+
+/** The v1 envelope's media types (Aries RFC 0044), parameters ignored. */
+function isV1MediaType(contentType: string | undefined): boolean {
+  return contentType !== undefined && v1.V1_MEDIA_TYPES.includes(contentType.split(';')[0].trim().toLowerCase());
+}
 
 export function createRequestHandler(o: HttpOptions) {
   // Per client address, not per connection: more connections must not buy more messages.
@@ -70,8 +77,8 @@ export function createRequestHandler(o: HttpOptions) {
   };
 
   async function didcomm(req: IncomingMessage, res: ServerResponse) {
-    if (!isDIDCommMediaType(req.headers['content-type'])) {
-      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json', skipBody(req, o.maxBytes));
+    if (!isDIDCommMediaType(req.headers['content-type']) && !isV1MediaType(req.headers['content-type'])) {
+      return refuse(res, 415, 'unsupported_media_type', 'use application/didcomm-encrypted+json, -signed+json or -plain+json (v2), application/didcomm-envelope-enc or ssi-agent-wire (v1)', skipBody(req, o.maxBytes));
     }
     const client = clientOf(req);
     if ((unread.get(client) ?? 0) > maxUnread) {
@@ -126,7 +133,8 @@ export function createRequestHandler(o: HttpOptions) {
       }
       switch (url.pathname) {
         case '/oob': {
-          const inv = o.invitation();
+          // ?version=1: the DIDComm v1 (out-of-band 1.1) invitation, for Aries wallets such as Credo.
+          const inv = url.searchParams.get('version') === '1' && o.invitationV1 ? o.invitationV1() : o.invitation();
           if (url.searchParams.get('format') === 'url') return send(res, 200, inv.url, 'text/plain; charset=utf-8');
           return send(res, 200, JSON.stringify(inv.json), 'application/json');
         }

@@ -29,6 +29,7 @@ import { deliverLive, registerPickup } from './protocols/pickup.js';
 import type { MediatorIdentity } from './identity.js';
 import { QueueFullError, type MediatorStore, type QueuedMessage } from './store/types.js';
 import { DiskFullError, storeFault } from './store/faults.js';
+import { isV1Packed } from './v1/mediator.js';
 import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardParts, type ForwardUnwrapper, type Unpacked } from './unwrap.js';
 
 /**
@@ -114,6 +115,8 @@ export class Mediator implements TransportHost {
   readonly #purgeTimer: ReturnType<typeof setInterval>;
   /** Accounts with live deliveries under way, and the ids enqueued for them since. */
   readonly #liveQueues = new Map<string, LiveQueue>();
+  /** DIDComm v1 (v1/): set by startMediator; v1 envelopes go there. */
+  v1?: { receive(packed: string, session?: Session): Promise<void>; close(): void };
   /** The store fault forwards are being refused for (logged when it starts and when it ends). */
   #fault: string | undefined;
 
@@ -220,6 +223,7 @@ export class Mediator implements TransportHost {
       if (got && 'next' in got) return this.#queue(got, started);
       if (got) unpacked = got;
     }
+    if (this.v1 && isV1Packed(packed)) return this.v1.receive(packed, session);
     this.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
     // Authcrypt and signatures (a JWE or JWS header) are decrypted and checked in the pool, so
     // the main thread only dispatches: under many senders their ECDH and signature checks
@@ -307,6 +311,7 @@ export class Mediator implements TransportHost {
     clearInterval(this.#purgeTimer);
     for (const s of this.#liveQueues.values()) clearTimeout(s.timer);
     this.#unsubscribe();
+    this.v1?.close();
     await this.agent.stop();
     await this.unwrapper.close?.();
   }

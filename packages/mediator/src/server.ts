@@ -21,6 +21,7 @@ import { SqliteStore } from './store/sqlite.js';
 import type { MediatorStore } from './store/types.js';
 import type { ForwardUnwrapper } from './unwrap.js';
 import { defaultUnwrapWorkers, workerUnwrapper } from './unwrap-pool.js';
+import { deriveV1Key, v1Identity, V1Mediator } from './v1/index.js';
 
 export interface RunningMediator {
   mediator: Mediator;
@@ -36,6 +37,8 @@ export interface RunningMediator {
   invitationUrl: string;
   /** A short link to invitationUrl (GET answers 302 to it): what the QR code carries. */
   shortInvitationUrl: string;
+  /** The DIDComm v1 (out-of-band 1.1) invitation URL, for Aries wallets (GET /oob?version=1&format=url). */
+  v1InvitationUrl: string;
   close(): Promise<void>;
 }
 
@@ -140,6 +143,16 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       accept: ['didcomm/v2'],
     });
     const invUrl = invitationUrl(invitation, publicUrl);
+    // DIDComm v1 (v1/): its key derives from the oldest DID's secret, so every instance on a
+    // shared store has the same one and a new public URL keeps it; the invitation id is stored.
+    const firstDid = identity.dids[identity.dids.length - 1];
+    const v1Id = await v1Identity({
+      key: await deriveV1Key(held ?? [], firstDid),
+      httpUrl: publicUrl,
+      wsUrl: ws.href,
+      invitationId: await store.setSettingIfAbsent(`oob-v1:${firstDid}`, randomUUID()),
+    });
+    m.v1 = new V1Mediator(m.ctx, v1Id, publicUrl);
     const shortLinks = new ShortLinks({ store, metrics, publicUrl, allowed: m.ctx.allowed });
     shortLinks.register(m.agent);
     const shortInvUrl = await shortLinks.own(identity.did, invUrl);
@@ -152,6 +165,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       rate: ipRate,
       clientAddress: clientOf,
       invitation: () => ({ json: invitation, url: invUrl }),
+      invitationV1: () => ({ json: v1Id.invitation, url: v1Id.invitationUrl }),
       shortLink: (u) => shortLinks.resolve(u),
       chat: o.chatDir === null ? undefined : chatSite(o.chatDir ?? defaultChatDir(), { httpUrl: publicUrl, wsUrl: ws.href }),
       stopping: () => stopping,
@@ -219,6 +233,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       invitation,
       invitationUrl: invUrl,
       shortInvitationUrl: shortInvUrl,
+      v1InvitationUrl: v1Id.invitationUrl,
       close,
     };
   } catch (e) {

@@ -2,7 +2,8 @@
 export * from './types.js';
 export { packV1, type PackV1Options } from './pack.js';
 export { unpackV1, parseV1Envelope, isV1Envelope, type UnpackV1Options, type UnpackV1Result, type V1KeyResolver } from './unpack.js';
-export { v1KeyFromSeed, generateV1Key, verkeyToPublicKey, normalizeVerkey, verkeyToDidKey, type V1Key } from './keys.js';
+export { v1KeyFromSeed, generateV1Key, verkeyToPublicKey, normalizeVerkey, verkeyToDidKey, signWithV1Key, verifyWithVerkey, toBase58, type V1Key } from './keys.js';
+export { signAttachmentData, verifyAttachmentData, type SignedAttachmentData } from './attachment.js';
 export {
   DID_SOV_PREFIX,
   DIDCOMM_ORG_PREFIX,

@@ -16,6 +16,8 @@ export interface V1Key {
   readonly publicKey: Uint8Array;
   /** The X25519 private key derived from the Ed25519 seed. */
   readonly x25519: PrivateKey;
+  /** The Ed25519 private key (signed attachments, DID Exchange's did_rotate). */
+  readonly ed25519: PrivateKey;
 }
 
 /** The key pair of a 32-byte Ed25519 seed (or libsodium's 64-byte seed || public form). */
@@ -24,7 +26,19 @@ export async function v1KeyFromSeed(seed: Uint8Array): Promise<V1Key> {
   const d = seed.subarray(0, 32);
   const ed = await backend.importPrivateKey('Ed25519', d, seed.length === 64 ? seed.subarray(32) : undefined);
   const x25519 = await x25519PrivateKey(ed25519SecretToX25519(d));
-  return { verkey: base58Encode(ed.publicKey.raw), publicKey: ed.publicKey.raw, x25519 };
+  return { verkey: base58Encode(ed.publicKey.raw), publicKey: ed.publicKey.raw, x25519, ed25519: ed };
+}
+
+/** An Ed25519 signature by a v1 key. */
+export const signWithV1Key = (key: V1Key, data: Uint8Array): Promise<Uint8Array> => backend.sign(key.ed25519, data);
+
+/** Verify an Ed25519 signature by a verkey (base58 or did:key); false for any bad input. */
+export async function verifyWithVerkey(verkey: string, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+  try {
+    return await backend.verify(await backend.importPublicKey('Ed25519', verkeyToPublicKey(verkey)), data, signature);
+  } catch {
+    return false;
+  }
 }
 
 /** A fresh random v1 key pair, and its seed (keep it to store the key). */
@@ -73,3 +87,6 @@ export function verkeyToX25519(publicKey: Uint8Array): Uint8Array {
   }
   return x;
 }
+
+/** base58 (Bitcoin alphabet) of bytes, as v1 verkeys are written. */
+export const toBase58 = (bytes: Uint8Array): string => base58Encode(bytes);

@@ -33,6 +33,7 @@ export async function createCredoAgent({ label = 'credo', didcomm = {} } = {}) {
         credentials: false,
         proofs: false,
         mediator: false,
+        connections: { autoAcceptConnections: true },
         ...didcomm,
         transports: { outbound: [new DidCommHttpOutboundTransport(), new DidCommWsOutboundTransport()], ...didcomm.transports },
       }),

@@ -1,0 +1,131 @@
+// DIDComm v1 in the mediator, for Credo and other Aries wallets: the same store, accounts,
+// queues and limits as v2. A v1 envelope is opened with the mediator's v1 key; a routing 1.0
+// forward is queued for the account that registered its `to` (Anoncrypt is enough, as for v2);
+// everything else must be Authcrypt, its sender key naming the account (did:key).
+import { DIDCommError, ErrorCodes, v1, type Session } from '@didcomm-ts/core';
+import { MediatorError } from '../errors.js';
+import type { MediatorContext } from '../mediator.js';
+import { DiskFullError, storeFault } from '../store/faults.js';
+import { QueueFullError } from '../store/types.js';
+import { problemReport, reply, type V1Context, type V1Inbound } from './context.js';
+import { didExchangeRequest } from './didexchange.js';
+import type { V1Identity } from './identity.js';
+import { V1Live } from './live.js';
+import { keylistQuery, keylistUpdate, mediateRequest } from './mediation.js';
+import { deliverLive, deliveryRequest, liveDeliveryChange, messagesReceived, statusRequest } from './pickup.js';
+import { DIDEXCHANGE, DISCOVER_FEATURES_V1, MEDIATION_V1, PICKUP_V2, TRUST_PING_V1, V1_PROTOCOLS } from './types.js';
+
+type Handler = (c: V1Context, inbound: V1Inbound) => Promise<void>;
+
+const HANDLERS: Record<string, Handler> = {
+  [MEDIATION_V1.mediateRequest]: mediateRequest,
+  [MEDIATION_V1.keylistUpdate]: keylistUpdate,
+  [MEDIATION_V1.keylistQuery]: keylistQuery,
+  [PICKUP_V2.statusRequest]: statusRequest,
+  [PICKUP_V2.deliveryRequest]: deliveryRequest,
+  [PICKUP_V2.messagesReceived]: messagesReceived,
+  [PICKUP_V2.liveDeliveryChange]: liveDeliveryChange,
+  [TRUST_PING_V1.ping]: async (c, inbound) => {
+    if (inbound.message.response_requested === false) return;
+    await reply(c, inbound, v1.createV1Message(TRUST_PING_V1.response, {}, { thid: v1.threadIdOf(inbound.message) }));
+  },
+  [DISCOVER_FEATURES_V1.query]: async (c, inbound) => {
+    const q = typeof inbound.message.query === 'string' ? inbound.message.query : '*';
+    const match = (pid: string) => (q.endsWith('*') ? pid.startsWith(q.slice(0, -1)) : pid === q);
+    await reply(c, inbound, v1.createV1Message(DISCOVER_FEATURES_V1.disclose, { protocols: V1_PROTOCOLS.filter(match).map((pid) => ({ pid })) }, { thid: v1.threadIdOf(inbound.message) }));
+  },
+};
+
+/** A cheap look at a packed message: is it a v1 envelope (its protected header's alg Authcrypt or Anoncrypt)? */
+export function isV1Packed(packed: string): boolean {
+  if (!packed.includes('"protected"') || packed.includes('"recipients"')) return false;
+  const m = /"protected"\s*:\s*"([A-Za-z0-9_\-+/=]+)"/.exec(packed);
+  if (!m) return false;
+  try {
+    const alg = JSON.parse(Buffer.from(m[1], 'base64').toString('utf8'))?.alg;
+    return alg === 'Authcrypt' || alg === 'Anoncrypt';
+  } catch {
+    return false;
+  }
+}
+
+export class V1Mediator {
+  readonly ctx: V1Context;
+  readonly #unsubscribe: () => void;
+
+  constructor(m: MediatorContext, id: V1Identity, endpoint: string) {
+    const key = id.key;
+    this.ctx = {
+      m,
+      id,
+      endpoint,
+      live: new V1Live(),
+      send: async (session: Session, verkey: string, message: v1.V1Message) => {
+        await session.send(JSON.stringify(await v1.packV1(message, { to: [verkey], from: key })));
+      },
+    };
+    this.#unsubscribe = m.store.onEnqueued((account, ids, messages) => {
+      if (!account.startsWith('did:key:') || this.ctx.live.sessions(account).length === 0) return;
+      deliverLive(this.ctx, account, ids, messages).catch((e) => m.logger.warn('v1 live delivery failed; the messages stay queued', { account, error: e instanceof Error ? e.message : String(e) }));
+    });
+  }
+
+  /** Take one v1 envelope from a transport. Throws (DIDCommError or MediatorError) to refuse it. */
+  async receive(packed: string, session?: Session): Promise<void> {
+    const { m, id } = this.ctx;
+    const started = performance.now();
+    const out = await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
+    const message = v1.parseV1Message(out.message);
+    if (message['@type'] === v1.V1_FORWARD_TYPE) return this.#forward(message, started);
+    if (!out.senderKey) throw new MediatorError(400, 'v1_anoncrypt', 'v1 requests to the mediator must be Authcrypt (forwards excepted)');
+    m.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
+    const inbound: V1Inbound = { message, senderKey: out.senderKey, session };
+    const type = message['@type'];
+    const handler = HANDLERS[type] ?? (DIDEXCHANGE.request.test(type) ? didExchangeRequest : undefined);
+    if (handler) return handler(this.ctx, inbound);
+    // The requester's last word in DID Exchange, and problem reports: nothing to answer.
+    if (DIDEXCHANGE.complete.test(type) || type.endsWith('/problem-report') || type.endsWith('/problem_report') || type === TRUST_PING_V1.response) return;
+    m.metrics.inc('didcomm_mediator_refused_total', { reason: 'v1_unsupported_type' });
+    await reply(this.ctx, inbound, problemReport(inbound, 'e.p.msg.unsupported-type', 'The mediator does not handle this message type'));
+  }
+
+  async #forward(message: v1.V1Message, started: number): Promise<void> {
+    const { m } = this.ctx;
+    const { to, msg } = v1.parseV1Forward(message);
+    let recipient: string;
+    try {
+      recipient = v1.verkeyToDidKey(to);
+    } catch (e) {
+      throw new DIDCommError(ErrorCodes.MALFORMED, 'a v1 forward\'s `to` is a verkey or did:key', { cause: e });
+    }
+    if (!v1.isV1Envelope(msg)) throw new DIDCommError(ErrorCodes.MALFORMED, 'a forwarded v1 message must be an encrypted envelope');
+    const route = await m.store.findRecipient(recipient).catch((e) => {
+      throw refusal(e);
+    });
+    if (!route) throw new MediatorError(404, 'recipient_unknown', 'no account registered the forward\'s `to`');
+    try {
+      await m.store.enqueueMany([{ account: route.account, recipientDid: route.recipientDid, message: JSON.stringify(msg) }], m.limits.maxQueue);
+    } catch (e) {
+      if (e instanceof QueueFullError) throw new MediatorError(507, 'queue_full', 'the recipient\'s queue is full');
+      throw refusal(e);
+    }
+    m.metrics.inc('didcomm_mediator_messages_queued_total');
+    m.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'forward' });
+    m.metrics.observe('didcomm_mediator_forward_seconds', (performance.now() - started) / 1000);
+  }
+
+  liveCount(): number {
+    return this.ctx.live.count();
+  }
+
+  close(): void {
+    this.#unsubscribe();
+  }
+}
+
+/** A store fault as the sender's answer, as the v2 forward path gives it. */
+function refusal(e: unknown): unknown {
+  const f = storeFault(e);
+  if (!f) return e;
+  return f instanceof DiskFullError ? new MediatorError(507, f.code, 'the mediator\'s disk is full; try again later', 60) : new MediatorError(503, f.code, f.message, 5);
+}
