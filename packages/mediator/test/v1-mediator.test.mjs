@@ -1,0 +1,137 @@
+// DIDComm v1 at the mediator, driven by a minimal v1 client on core's v1 API (no Credo): the
+// refusals and limits, each with its status or problem report and its refused_total reason.
+// The whole flow with real Credo agents is in credo/mediation.test.mjs.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { v1 } from '@didcomm-ts/core';
+import { testMediator } from './helpers.mjs';
+
+let med;
+let mediatorKey;
+
+before(async () => {
+  med = await testMediator({ maxRecipients: 3, maxQueue: 2, maxMessageBytes: 64 * 1024 });
+  const inv = await (await fetch(`${med.url}oob?version=1`)).json();
+  mediatorKey = inv.services[0].recipientKeys[0];
+});
+
+after(async () => {
+  await med?.stop();
+});
+
+const refused = (reason) => med.mediator.metrics.get('didcomm_mediator_refused_total', { reason });
+
+/** A v1 client: its key, and requests with return route whose answer it opens. */
+async function client() {
+  const { key } = await v1.generateV1Key();
+  return {
+    key,
+    account: v1.verkeyToDidKey(key.verkey),
+    async post(body, { from = key, contentType = 'application/didcomm-envelope-enc' } = {}) {
+      const message = { '@id': crypto.randomUUID(), '~transport': { return_route: 'all' }, ...body };
+      const env = await v1.packV1(message, { to: [mediatorKey], from: from ?? undefined });
+      const res = await fetch(med.url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(env) });
+      const text = await res.text();
+      return { status: res.status, reply: text && res.status === 200 ? v1.parseV1Message((await v1.unpackV1(text, { keys: (kid) => (kid === key.verkey ? key : undefined) })).message) : text ? JSON.parse(text) : undefined };
+    },
+  };
+}
+
+async function granted() {
+  const c = await client();
+  const { reply } = await c.post({ '@type': 'https://didcomm.org/coordinate-mediation/1.0/mediate-request' });
+  assert.equal(reply['@type'], 'https://didcomm.org/coordinate-mediation/1.0/mediate-grant');
+  return c;
+}
+
+/** A forward (Anoncrypt to the mediator) of an envelope for `to`; resolves with the HTTP status and body. */
+async function forward(to, { contentType = 'application/ssi-agent-wire', size = 10 } = {}) {
+  const { key: sender } = await v1.generateV1Key();
+  const inner = await v1.packV1({ '@type': 'https://didcomm.org/basicmessage/1.0/message', '@id': crypto.randomUUID(), content: 'x'.repeat(size) }, { to: [to], from: sender });
+  const env = await v1.wrapV1Forward(inner, to, [mediatorKey]);
+  const res = await fetch(med.url, { method: 'POST', headers: { 'content-type': contentType }, body: JSON.stringify(env) });
+  return { status: res.status, body: await res.text() };
+}
+
+test('mediation, keylist by base58 and did:key, a forward queued and picked up, acknowledged', async () => {
+  const c = await granted();
+  const { key: r1 } = await v1.generateV1Key();
+  const { key: r2 } = await v1.generateV1Key();
+  const { reply: upd } = await c.post({
+    '@type': 'https://didcomm.org/coordinate-mediation/1.0/keylist-update',
+    updates: [{ recipient_key: r1.verkey, action: 'add' }, { recipient_key: v1.verkeyToDidKey(r2.verkey), action: 'add' }, { recipient_key: 'not a key', action: 'add' }],
+  });
+  assert.deepEqual(upd.updated.map((u) => u.result), ['success', 'success', 'client_error']);
+  const { reply: list } = await c.post({ '@type': 'https://didcomm.org/coordinate-mediation/1.0/keylist-query' });
+  assert.deepEqual(list.keys.map((k) => k.recipient_key).sort(), [v1.verkeyToDidKey(r1.verkey), v1.verkeyToDidKey(r2.verkey)].sort());
+  // A forward naming the key in base58 reaches the did:key registration, and the other way round.
+  assert.equal((await forward(r1.verkey)).status, 202);
+  assert.equal((await forward(v1.verkeyToDidKey(r2.verkey), { contentType: 'application/didcomm-envelope-enc' })).status, 202);
+  const { reply: status } = await c.post({ '@type': 'https://didcomm.org/messagepickup/2.0/status-request' });
+  assert.equal(status.message_count, 2);
+  const { reply: delivery } = await c.post({ '@type': 'https://didcomm.org/messagepickup/2.0/delivery-request', limit: 10 });
+  assert.equal(delivery['@type'], 'https://didcomm.org/messagepickup/2.0/delivery');
+  const opened = await Promise.all(delivery['~attach'].map((a) => v1.unpackV1(a.data.json, { keys: (kid) => [r1, r2].find((k) => k.verkey === kid) })));
+  assert.equal(opened.length, 2);
+  const { reply: after } = await c.post({ '@type': 'https://didcomm.org/messagepickup/2.0/messages-received', message_id_list: delivery['~attach'].map((a) => a['@id']) });
+  assert.equal(after.message_count, 0);
+  const accounts = (await med.store.listAccounts()).map((a) => a.did);
+  assert.ok(accounts.includes(c.account), 'the v1 account is listed with the others');
+});
+
+test('refusals: anoncrypt requests, forwards to unknown keys, ungranted accounts, unknown types, wrong media type', async () => {
+  const c = await client();
+  const anon = await c.post({ '@type': 'https://didcomm.org/coordinate-mediation/1.0/mediate-request' }, { from: null });
+  assert.equal(anon.status, 400);
+  assert.equal(anon.reply.error, 'v1_anoncrypt');
+  assert.equal(refused('v1_anoncrypt'), 1);
+
+  const { key: nobody } = await v1.generateV1Key();
+  const fwd = await forward(nobody.verkey);
+  assert.equal(fwd.status, 404);
+  assert.equal(JSON.parse(fwd.body).error, 'recipient_unknown');
+
+  const before = refused('not_granted');
+  const { reply: notGranted } = await c.post({ '@type': 'https://didcomm.org/messagepickup/2.0/status-request' });
+  assert.equal(notGranted['@type'], 'https://didcomm.org/report-problem/1.0/problem-report');
+  assert.equal(notGranted.description.code, 'e.p.req.not-granted');
+  assert.equal(refused('not_granted'), before + 1);
+
+  const { reply: unknown } = await c.post({ '@type': 'https://didcomm.org/unknown/1.0/thing' });
+  assert.equal(unknown.description.code, 'e.p.msg.unsupported-type');
+
+  const env = await v1.packV1({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', '@id': '1' }, { to: [mediatorKey], from: c.key });
+  const wrongType = await fetch(med.url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(env) });
+  assert.equal(wrongType.status, 415);
+
+  // An envelope for some other key is not ours to open.
+  const { key: other } = await v1.generateV1Key();
+  const notOurs = await fetch(med.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-envelope-enc' }, body: JSON.stringify(await v1.packV1({ '@type': 'x', '@id': '1' }, { to: [other.verkey], from: c.key })) });
+  assert.equal(notOurs.status >= 400 && notOurs.status < 500, true);
+  assert.equal((await notOurs.json()).error, 'ERR_SECRET_NOT_FOUND');
+});
+
+test('limits apply to v1 too: maxRecipients, maxQueue (507), maxMessageBytes (413)', async () => {
+  const c = await granted();
+  const keys = await Promise.all(Array.from({ length: 4 }, async () => (await v1.generateV1Key()).key));
+  const { reply: tooMany } = await c.post({ '@type': 'https://didcomm.org/coordinate-mediation/1.0/keylist-update', updates: keys.map((k) => ({ recipient_key: k.verkey, action: 'add' })) });
+  assert.equal(tooMany.description.code, 'e.p.req.max-recipients-exceeded');
+  assert.equal((await med.store.listRecipients(c.account, 0, 10)).total, 0, 'nothing of it applied');
+  const { reply: ok } = await c.post({ '@type': 'https://didcomm.org/coordinate-mediation/1.0/keylist-update', updates: [{ recipient_key: keys[0].verkey, action: 'add' }] });
+  assert.equal(ok.updated[0].result, 'success');
+  assert.equal((await forward(keys[0].verkey)).status, 202);
+  assert.equal((await forward(keys[0].verkey)).status, 202);
+  const full = await forward(keys[0].verkey);
+  assert.equal(full.status, 507);
+  assert.equal(JSON.parse(full.body).error, 'queue_full');
+  const big = await forward(keys[0].verkey, { size: 70 * 1024 });
+  assert.equal(big.status, 413);
+});
+
+test('trust-ping 1.0 and discover-features 1.0 are answered', async () => {
+  const c = await client();
+  const { reply: pong } = await c.post({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', response_requested: true });
+  assert.equal(pong['@type'], 'https://didcomm.org/trust_ping/1.0/ping_response');
+  const { reply: disclose } = await c.post({ '@type': 'https://didcomm.org/discover-features/1.0/query', query: 'https://didcomm.org/messagepickup/*' });
+  assert.deepEqual(disclose.protocols, [{ pid: 'https://didcomm.org/messagepickup/2.0' }]);
+});
