@@ -10,6 +10,7 @@ import { buildScenarios } from './scenarios.mjs';
 import { measurePair, memory } from './measure.mjs';
 import { runMediatorBench } from './mediator.mjs';
 import { runAttackBench } from './attack.mjs';
+import { runV1Bench } from './mediator-v1.mjs';
 
 const TARGET = 3;
 const args = process.argv.slice(2);
@@ -34,7 +35,7 @@ const warmupMs = Math.min(200, ms / 5);
 
 const attackOnly = filter === 'attack';
 // Either of the mediator's parts alone: no core scenarios.
-const mediatorOnly = filter === 'mediator' || attackOnly;
+const mediatorOnly = filter === 'mediator' || filter === 'v1' || attackOnly;
 const all = await buildScenarios();
 const scenarios = mediatorOnly ? [] : all.filter((s) => !filter || s.name.toLowerCase().includes(filter));
 if (scenarios.length === 0 && !mediatorOnly) {
@@ -101,6 +102,13 @@ if (!filter || filter === 'mediator') {
   mediator = await runMediatorBench(mediatorMs ? { ms: mediatorMs, liveMs: mediatorMs } : {});
 }
 
+// DIDComm v1 forwards/s beside v2 on one mediator (bench/mediator-v1.mjs): with the mediator, or alone with `v1`.
+let v1;
+if (!filter || filter === 'mediator' || filter === 'v1') {
+  console.log();
+  v1 = await runV1Bench(mediatorMs ? { ms: mediatorMs } : {});
+}
+
 // The mediator under attack: with no filter, or alone with `attack`.
 let attacks;
 if (!filter || attackOnly) {
@@ -111,7 +119,7 @@ if (!filter || attackOnly) {
 if (jsonFile) {
   const out = {
     date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, msPerMeasurement: ms, warmupMs, target: TARGET,
-    memory: { start: startMem, end: endMem }, results, mediator, attacks,
+    memory: { start: startMem, end: endMem }, results, mediator, v1, attacks,
   };
   writeFileSync(jsonFile, `${JSON.stringify(out, null, 2)}\n`);
   console.log(`wrote ${jsonFile}`);
