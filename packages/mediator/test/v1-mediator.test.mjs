@@ -133,5 +133,5 @@ test('trust-ping 1.0 and discover-features 1.0 are answered', async () => {
   const { reply: pong } = await c.post({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', response_requested: true });
   assert.equal(pong['@type'], 'https://didcomm.org/trust_ping/1.0/ping_response');
   const { reply: disclose } = await c.post({ '@type': 'https://didcomm.org/discover-features/1.0/query', query: 'https://didcomm.org/messagepickup/*' });
-  assert.deepEqual(disclose.protocols, [{ pid: 'https://didcomm.org/messagepickup/2.0' }]);
+  assert.deepEqual(disclose.protocols, [{ pid: 'https://didcomm.org/messagepickup/1.0' }, { pid: 'https://didcomm.org/messagepickup/2.0' }]);
 });

@@ -13,7 +13,8 @@ import type { V1Identity } from './identity.js';
 import { V1Live } from './live.js';
 import { keylistQuery, keylistUpdate, mediateRequest } from './mediation.js';
 import { deliverLive, deliveryRequest, liveDeliveryChange, messagesReceived, statusRequest } from './pickup.js';
-import { DIDEXCHANGE, DISCOVER_FEATURES_V1, MEDIATION_V1, PICKUP_V2, TRUST_PING_V1, V1_PROTOCOLS } from './types.js';
+import { batchPickup, statusRequestV1 } from './pickup-v1.js';
+import { DIDEXCHANGE, DISCOVER_FEATURES_V1, MEDIATION_V1, PICKUP_V1, PICKUP_V2, TRUST_PING_V1, V1_PROTOCOLS } from './types.js';
 
 type Handler = (c: V1Context, inbound: V1Inbound) => Promise<void>;
 
@@ -21,6 +22,8 @@ const HANDLERS: Record<string, Handler> = {
   [MEDIATION_V1.mediateRequest]: mediateRequest,
   [MEDIATION_V1.keylistUpdate]: keylistUpdate,
   [MEDIATION_V1.keylistQuery]: keylistQuery,
+  [PICKUP_V1.statusRequest]: statusRequestV1,
+  [PICKUP_V1.batchPickup]: batchPickup,
   [PICKUP_V2.statusRequest]: statusRequest,
   [PICKUP_V2.deliveryRequest]: deliveryRequest,
   [PICKUP_V2.messagesReceived]: messagesReceived,

@@ -28,6 +28,13 @@ export const PICKUP_V2 = {
   messagesReceived: 'https://didcomm.org/messagepickup/2.0/messages-received',
   liveDeliveryChange: 'https://didcomm.org/messagepickup/2.0/live-delivery-change',
 } as const;
+/** @see https://github.com/hyperledger/aries-rfcs/tree/main/features/0212-pickup */
+export const PICKUP_V1 = {
+  statusRequest: 'https://didcomm.org/messagepickup/1.0/status-request',
+  status: 'https://didcomm.org/messagepickup/1.0/status',
+  batchPickup: 'https://didcomm.org/messagepickup/1.0/batch-pickup',
+  batch: 'https://didcomm.org/messagepickup/1.0/batch',
+} as const;
 /** @see https://github.com/hyperledger/aries-rfcs/tree/main/features/0048-trust-ping */
 export const TRUST_PING_V1 = {
   ping: 'https://didcomm.org/trust_ping/1.0/ping',
@@ -47,6 +54,7 @@ export const V1_PROTOCOLS = [
   'https://didcomm.org/didexchange/1.1',
   'https://didcomm.org/coordinate-mediation/1.0',
   'https://didcomm.org/routing/1.0',
+  'https://didcomm.org/messagepickup/1.0',
   'https://didcomm.org/messagepickup/2.0',
   'https://didcomm.org/trust_ping/1.0',
   'https://didcomm.org/discover-features/1.0',

@@ -104,3 +104,20 @@ test('Alice and Bob connect through the mediator and exchange basic messages bot
   await v2b.client.pickup();
   assert.deepEqual(v2b.inbox.map((m) => m.content), ['v2 alongside']);
 });
+
+test('a Credo agent on pickup 1.0 (batch-pickup) connects to Alice through the mediator and gets her message', async () => {
+  const carol = await credoWallet('carol', med.v1InvitationUrl, DidCommMediatorPickupStrategy.PickUpV1);
+  const carolInbox = inbox(carol);
+  const oob = await alice.didcomm.oob.createInvitation({ label: 'alice' });
+  const { connectionRecord } = await carol.didcomm.oob.receiveInvitation(oob.outOfBandInvitation, { label: 'carol' });
+  await carol.didcomm.connections.returnWhenIsConnected(connectionRecord.id, { timeoutMs: 20_000 });
+  const [aliceConn] = await alice.didcomm.connections.findAllByOutOfBandId(oob.id);
+  await alice.didcomm.connections.returnWhenIsConnected(aliceConn.id, { timeoutMs: 20_000 });
+  await alice.didcomm.basicMessages.sendMessage(aliceConn.id, 'hello carol');
+  await carolInbox.waitFor('hello carol');
+  // Batches leave the queue as they are handed over (1.0 has no acknowledgement); 2.0 ones on messages-received.
+  const deadline = Date.now() + 5000;
+  let left;
+  while ((left = (await med.store.listAccounts()).filter((a) => a.did.startsWith('did:key:') && a.queued > 0)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(left, [], 'nothing stays queued for the v1 accounts');
+});
