@@ -23,8 +23,8 @@ export const SEAL_BYTES = 32 + BOX_MAC_BYTES;
 export const CHACHA_IETF_NONCE_BYTES = 12;
 
 // "expand 32-byte k" as little-endian words; HSalsa20 with a zero input gives crypto_box's key.
-const SIGMA = new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
-const ZERO_INPUT = new Uint32Array(4);
+const SIGMA = /* @__PURE__ */ new Uint32Array([0x61707865, 0x3320646e, 0x79622d32, 0x6b206574]);
+const ZERO_INPUT = /* @__PURE__ */ new Uint32Array(4);
 
 function words(b: Uint8Array): Uint32Array {
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);

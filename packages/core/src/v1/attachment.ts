@@ -12,7 +12,7 @@ export interface SignedAttachmentData {
   jws: { header: { kid: string }; protected: string; signature: string };
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /** Sign `data` (text, or bytes) with a v1 key as an attachment's `data`. */
 export async function signAttachmentData(data: string | Uint8Array, key: V1Key): Promise<SignedAttachmentData> {

@@ -71,9 +71,9 @@ export const verkeyToDidKey = (verkey: string): string => `did:key:${publicRawTo
 
 // A mediator converts the same few keys again and again (its own, its clients'): the map is
 // BigInt arithmetic, so keep recent results. Bounded; cleared whole when full.
-const x25519Cache = new Map<string, Uint8Array>();
+const x25519Cache = /* @__PURE__ */ new Map<string, Uint8Array>();
 const X25519_CACHE_MAX = 4096;
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const HEX = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** The X25519 public key a verkey's owner boxes with; INVALID_KEY when it has none. */
 export function verkeyToX25519(publicKey: Uint8Array): Uint8Array {

@@ -19,7 +19,7 @@ export interface PackV1Options {
   maxRecipients?: number;
 }
 
-const utf8 = new TextEncoder();
+const utf8 = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Encrypt a v1 message (an object, serialized with JSON.stringify, or its JSON text or bytes)

@@ -35,8 +35,8 @@ export interface UnpackV1Result {
   senderKey?: string;
 }
 
-const utf8 = new TextEncoder();
-const text = new TextDecoder('utf-8', { fatal: true });
+const utf8 = /* @__PURE__ */ new TextEncoder();
+const text = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 const failed = (cause: unknown) => new DIDCommError(ErrorCodes.DECRYPTION_FAILED, 'decryption failed', { cause });
 
 function parseJson(bytes: Uint8Array | string, what: string): unknown {
