@@ -4,6 +4,7 @@
 import { InMemorySecrets, packEncrypted, packPlaintext, packSigned, parseForward, unpack } from '../packages/core/dist/index.js';
 import { docResolver, freshMessage, makeIdentity } from '../packages/core/test/interop/identities.mjs';
 import { theirPackEncrypted, theirPackPlaintext, theirPackSigned, theirResolver, theirSecrets, theirUnpack } from '../packages/core/test/interop/didcomm-node-adapter.mjs';
+import { makeFloors } from './floors.mjs';
 
 export async function buildScenarios() {
   const mediator = await makeIdentity('did:example:mediator', { agreement: ['X25519'] });
@@ -14,6 +15,8 @@ export async function buildScenarios() {
   const docs = [mediator, alice, bob, carol, dave].map((p) => p.doc);
   const R = docResolver(docs);
   const TR = theirResolver(docs);
+  // The crypto floor of each scenario (bench/floors.mjs): the same operation by hand on node:crypto.
+  const F = makeFloors(docs);
   const S = (p) => new InMemorySecrets(p.secrets);
   const TS = (p) => theirSecrets(p.secrets);
   const kid = (p, frag) => `${p.did}#${frag}`;
@@ -34,6 +37,10 @@ export async function buildScenarios() {
       pack: (m) => theirPackEncrypted(m, { to: o.to, from: o.from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: o.forward ?? false }, TR, TS(sender ?? mediator)).then((r) => r.packed),
       unpack: (w) => theirUnpack(w, TR, TS(recipient)),
     },
+    floor: {
+      pack: async (m) => F.pack(m, { to: o.to, from: o.from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, forward: o.forward ?? false }, sender?.secrets),
+      unpack: async (w) => F.unpack(w, { secrets: recipient.secrets }),
+    },
   });
 
   const signed = (name, signBy) => ({
@@ -41,6 +48,7 @@ export async function buildScenarios() {
     message: msg(bob, alice),
     ours: { pack: (m) => packSigned(m, { signBy, resolver: R, secrets: S(alice) }).then((r) => r.packed), unpack: (w) => unpack(w, { resolver: R }) },
     theirs: { pack: (m) => theirPackSigned(m, signBy, TR, TS(alice)).then((r) => r.packed), unpack: (w) => theirUnpack(w, TR, TS(bob)) },
+    floor: { pack: async (m) => F.pack(m, { signBy }, alice.secrets), unpack: async (w) => F.unpack(w) },
   });
 
   const x = { toParty: bob, fromParty: alice };
@@ -50,6 +58,7 @@ export async function buildScenarios() {
       message: msg(bob, alice),
       ours: { pack: (m) => packPlaintext(m), unpack: (w) => unpack(w, { resolver: R }) },
       theirs: { pack: (m) => theirPackPlaintext(m, TR), unpack: (w) => theirUnpack(w, TR, TS(bob)) },
+      floor: { pack: async (m) => F.pack(m), unpack: async (w) => F.unpack(w) },
     },
     signed('signed EdDSA', kid(alice, 'auth-ed25519-1')),
     signed('signed ES256', kid(alice, 'auth-p256-1')),
@@ -89,6 +98,13 @@ export async function buildScenarios() {
         unpack: async (w) => {
           const outer = await theirUnpack(w, TR, TS(mediator), {}, { parseForward: true });
           return theirUnpack(JSON.stringify(outer.forward.forwarded_msg), TR, TS(dave));
+        },
+      },
+      floor: {
+        pack: async (m) => F.pack(m, o),
+        unpack: async (w) => {
+          const outer = F.unpack(w, { secrets: mediator.secrets });
+          return F.unpack(F.parseForward(outer.message).forwarded, { secrets: dave.secrets });
         },
       },
     };
