@@ -5,7 +5,7 @@ import { parseDidUrl } from '../did/url.js';
 import { newId } from '../message/create.js';
 import type { Message } from '../message/types.js';
 import { resolverOrDefault } from '../pack/context.js';
-import { packEncrypted } from '../pack/encrypted.js';
+import { packEncrypted, type PackEncryptedOptions } from '../pack/encrypted.js';
 import { FORWARD_TYPE, findMessagingServices, wrapInForward } from '../pack/forward.js';
 import type { UnpackMetadata } from '../pack/metadata.js';
 import { unpack, type UnpackPolicy } from '../pack/unpack.js';
@@ -43,6 +43,12 @@ export interface AgentOptions {
   replay?: SeenIdsOptions & { maxMessageAgeSeconds?: number };
   /** Open return-routed channels remembered, by peer DID (default 10 000; the least recently used go first). */
   maxReturnRoutes?: number;
+  /**
+   * Packs what send() sends (default: core's packEncrypted, given this agent's resolver and
+   * secrets in the options). A replacement must pack as packEncrypted would: a mediator hands
+   * the work to worker threads holding the same secrets.
+   */
+  pack?: (message: Message, options: PackEncryptedOptions) => Promise<{ packed: string }>;
 }
 
 /** How Agent.send packs and routes one message. */
@@ -113,6 +119,7 @@ export class Agent implements TransportHost {
   readonly #pending = new Map<string, Pending>();
   readonly #retry: { attempts: number; baseDelayMs: number };
   readonly #requestTimeoutMs: number;
+  readonly #pack: NonNullable<AgentOptions['pack']>;
   /** Our own prior DID and its from_prior JWT, sent until a peer writes to the new DID. */
   #fromPrior: { jwt: string; prior: string; pendingPeers: Set<string> | 'all' } | undefined;
   #stopped = false;
@@ -131,6 +138,7 @@ export class Agent implements TransportHost {
     this.#seen = new SeenIds(o.replay);
     this.#maxAgeSeconds = o.replay?.maxMessageAgeSeconds;
     this.#maxReturnRoutes = o.maxReturnRoutes ?? 10_000;
+    this.#pack = o.pack ?? packEncrypted;
     this.router.fallback((ctx) => this.#unsupported(ctx));
   }
 
@@ -397,7 +405,7 @@ export class Agent implements TransportHost {
     const from = o.anonymous || message.from === undefined ? undefined : message.from;
     const channel = o.session?.open ? o.session : o.useReturnRoutes === false ? undefined : this.#returnRouteFor(to, message);
     if (channel) {
-      const { packed } = await packEncrypted(message, { to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, compat: o.compat, forward: false, resolver: this.resolver, secrets: this.secrets });
+      const { packed } = await this.#pack(message, { to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, compat: o.compat, forward: false, resolver: this.resolver, secrets: this.secrets });
       await channel.send(packed);
       return { via: `session:${channel.id}`, packedBytes: packed.length };
     }
@@ -411,7 +419,7 @@ export class Agent implements TransportHost {
         errors.push(new Error(`no transport for ${scheme}`));
         continue;
       }
-      const { packed } = await packEncrypted(message, {
+      const { packed } = await this.#pack(message, {
         to, from, signBy: o.signBy, protectSender: o.protectSender, encAlgAnon: o.encAlgAnon, compat: o.compat, forward: { serviceId: service.serviceId }, resolver: this.resolver, secrets: this.secrets,
       });
       if (await this.#transmit(transport, service.uri, packed, errors)) {
