@@ -66,10 +66,15 @@ function startMediatorProcess(dir, flags, snapshotDir) {
 
 /** didcomm_mediator_refused_total by reason. */
 async function refusals(url) {
-  const text = await (await fetch(`${url}metrics`, { signal: AbortSignal.timeout(5000) })).text();
-  const out = {};
-  for (const m of text.matchAll(/^didcomm_mediator_refused_total\{reason="([^"]+)"\}\s+(\d+)/gm)) out[m[1]] = Number(m[2]);
-  return out;
+  try {
+    const text = await (await fetch(`${url}metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+    const out = {};
+    for (const m of text.matchAll(/^didcomm_mediator_refused_total\{reason="([^"]+)"\}\s+(\d+)/gm)) out[m[1]] = Number(m[2]);
+    return out;
+  } catch {
+    // A mediator too busy to answer /metrics in time: the figures are missing, the run goes on.
+    return { metrics_unanswered: 1 };
+  }
 }
 const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
 
@@ -119,17 +124,25 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const first = await gen.call('open', { wsUrl, from: 0, to: warm, concurrency, addresses });
     const afterWarm = await med.call('memory');
     if (snapshotDir) log(`  heap snapshot after the first ${warm}: ${await med.call('snapshot')}`);
-    const rest = await gen.call('open', { wsUrl, from: warm, to: sessions, concurrency, addresses });
+    const half = Math.max(warm, Math.floor(sessions / 2));
+    const second = await gen.call('open', { wsUrl, from: warm, to: half, concurrency, addresses });
+    const atHalf = await med.call('memory');
+    const rest = await gen.call('open', { wsUrl, from: half, to: sessions, concurrency, addresses });
     const openSeconds = (performance.now() - t) / 1000;
     await new Promise((r) => setTimeout(r, 2000));
     const idle = await med.call('memory');
     if (snapshotDir) log(`  heap snapshot with all idle: ${await med.call('snapshot')}`);
-    const opened = first.opened + rest.opened;
+    const runs = [first, second, rest];
+    const opened = runs.reduce((n, r) => n + r.opened, 0);
+    const failed = runs.reduce((n, r) => n + r.failed, 0);
     const perSession = (idle.rss - afterWarm.rss) / (sessions - warm);
     const heapPerSession = (idle.heapUsed - afterWarm.heapUsed) / (sessions - warm);
-    log(`  sessions: ${opened.toLocaleString('en-US')} live of ${sessions.toLocaleString('en-US')} in ${openSeconds.toFixed(1)} s${first.failed + rest.failed ? ` | FAILED ${first.failed + rest.failed}: ${[...first.firstFailures, ...rest.firstFailures].join('; ')}` : ''} | mediator live sessions ${idle.liveSessions}`);
-    log(`  mediator memory (after GC): before the sessions RSS ${MiB(before.rss)} MiB heap ${MiB(before.heapUsed)} MiB; after the first ${warm} RSS ${MiB(afterWarm.rss)} heap ${MiB(afterWarm.heapUsed)}; all idle RSS ${MiB(idle.rss)} MiB heap ${MiB(idle.heapUsed)} MiB external ${MiB(idle.external)} MiB`);
-    log(`  per idle session: RSS ${KiB(perSession)} KiB (heap ${KiB(heapPerSession)} KiB), counted from the first ${warm}; ${KiB((idle.rss - before.rss) / sessions)} KiB counted from none`);
+    // The second half alone: what one more session costs once the heap's young generation and
+    // the caches have grown to their size (a one-time cost that the first half pays).
+    const perSessionSecondHalf = (idle.rss - atHalf.rss) / (sessions - half);
+    log(`  sessions: ${opened.toLocaleString('en-US')} live of ${sessions.toLocaleString('en-US')} in ${openSeconds.toFixed(1)} s${failed ? ` | FAILED ${failed}: ${runs.flatMap((r) => r.firstFailures).join('; ')}` : ''} | mediator live sessions ${idle.liveSessions}`);
+    log(`  mediator memory (after GC): before the sessions RSS ${MiB(before.rss)} MiB heap ${MiB(before.heapUsed)} MiB; after the first ${warm} RSS ${MiB(afterWarm.rss)} heap ${MiB(afterWarm.heapUsed)}; after ${half} RSS ${MiB(atHalf.rss)} heap ${MiB(atHalf.heapUsed)}; all idle RSS ${MiB(idle.rss)} MiB heap ${MiB(idle.heapUsed)} MiB (heap total ${MiB(idle.heapTotal)}) external ${MiB(idle.external)} MiB`);
+    log(`  per idle session: RSS ${KiB(perSession)} KiB (heap ${KiB(heapPerSession)} KiB), counted from the first ${warm}; ${KiB(perSessionSecondHalf)} KiB over the second half; ${KiB((idle.rss - before.rss) / sessions)} KiB counted from none`);
 
     // Live: forwards at `rate` to random accounts; each delivery acknowledged by its wallet.
     await med.call('mark');
@@ -145,13 +158,13 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${ms1((cpu.cpuPercent * 10) / (live.measured / live.sendSeconds))} ms CPU a message | generator CPU ${Math.round(live.cpuPercent)}% (event loop busy ${Math.round(live.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | generator: ${genStats.deliveries} deliveries, ${genStats.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
     const checks = [
       ['RSS per idle live session', `${KiB(perSession)} KiB`, `<= ${TARGETS.rssPerSessionKiB} KiB`, perSession / 1024 <= TARGETS.rssPerSessionKiB],
-      ['live p99 (POST to delivery)', `${ms1(live.live.p99)} ms`, `< ${TARGETS.liveP99Ms} ms`, live.live.p99 < TARGETS.liveP99Ms],
-      ['POST p99', `${ms1(live.post.p99)} ms`, `< ${TARGETS.postP99Ms} ms`, live.post.p99 < TARGETS.postP99Ms],
+      ['live p99 (POST to delivery)', `${ms1(live.live.p99)} ms`, `< ${TARGETS.liveP99Ms} ms`, Number.isFinite(live.live.p99) && live.live.p99 < TARGETS.liveP99Ms],
+      ['POST p99', `${ms1(live.post.p99)} ms`, `< ${TARGETS.postP99Ms} ms`, Number.isFinite(live.post.p99) && live.post.p99 < TARGETS.postP99Ms],
       ['lost / refused', `${live.lost} / ${live.refused + live.unanswered}`, '0 / 0', live.lost === 0 && live.refused + live.unanswered === 0 && opened === sessions],
     ];
     for (const [k, v, tg, ok] of checks) log(`  ${k.padEnd(30)} ${v.padStart(12)}  target ${tg.padEnd(10)} ${ok ? 'met' : 'MISSED'}`);
     const missed = checks.filter(([, , , ok]) => !ok).map(([k]) => k);
-    return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, idle, after, perSessionBytes: perSession, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: cpu, refused, generator: genStats, targets: TARGETS, missed };
+    return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, atHalf, idle, after, perSessionBytes: perSession, perSessionSecondHalfBytes: perSessionSecondHalf, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: cpu, refused, generator: genStats, targets: TARGETS, missed };
   } finally {
     await med?.close().catch(() => undefined);
     await gen.call('exit').catch(() => undefined);
