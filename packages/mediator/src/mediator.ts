@@ -15,6 +15,7 @@ import {
   type OutboundTransport,
   type Session,
   type TransportHost,
+  type PackEncryptedOptions,
   type UnpackPolicy,
   TransportError,
 } from '@didcomm-ts/core';
@@ -116,7 +117,7 @@ export class Mediator implements TransportHost {
   /** Accounts with live deliveries under way, and the ids enqueued for them since. */
   readonly #liveQueues = new Map<string, LiveQueue>();
   /** DIDComm v1 (v1/): set by startMediator; v1 envelopes go there. */
-  v1?: { receive(packed: string, session?: Session): Promise<void>; close(): void };
+  v1?: { receive(packed: string, session?: Session): Promise<void>; liveCount(): number; close(): void };
   /** The store fault forwards are being refused for (logged when it starts and when it ends). */
   #fault: string | undefined;
 
@@ -127,13 +128,21 @@ export class Mediator implements TransportHost {
     // Live accounts' documents are held while they are live (every delivery and acknowledgement
     // needs them), whatever their number; the others share a bounded cache (resolver.ts).
     const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: o.limits.resolverCache ?? 1000 } }));
-    this.live = new LiveSessions({ first: (account) => resolver.pin(account), last: (account) => resolver.unpin(account) });
+    const u = (this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } }));
+    // Workers that pack and unpack for live accounts hold their documents too.
+    this.live = new LiveSessions({
+      first: (account) => (resolver.pin(account), u.pin?.(account)),
+      last: (account) => (resolver.unpin(account), u.unpin?.(account)),
+    });
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 }, unpackPolicy: REQUEST_POLICY,
       replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
+      // Replies and live deliveries are packed in the pool when it can (its workers hold our
+      // secrets and resolve as we do): on the main thread packing a delivery, a status and a
+      // grant took about as long as decrypting the requests.
+      ...(u.pack ? { pack: (message: Message, { resolver: _r, secrets: _s, ...options }: PackEncryptedOptions) => u.pack!(message, options) } : {}),
     });
-    this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } });
     const access = o.access ?? 'open';
     this.ctx = {
       did: o.identity.did,

@@ -183,7 +183,7 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
           didcomm_mediator_queue_messages: t.messages,
           didcomm_mediator_queue_bytes: t.bytes,
           didcomm_mediator_accounts: t.accounts,
-          didcomm_mediator_live_sessions: m.live.count(),
+          didcomm_mediator_live_sessions: m.live.count() + (m.v1?.liveCount() ?? 0),
           didcomm_mediator_http_in_flight: handler.inFlight(),
         });
       },

@@ -76,6 +76,10 @@ test('two Credo agents take the v1 invitation and are granted mediation (polling
   }
   const accounts = (await med.store.listAccounts()).map((a) => a.did);
   assert.equal(accounts.filter((d) => d.startsWith('did:key:z6Mk')).length, 2, 'both are v1 accounts, named by did:key');
+  // Credo turns live mode on after its first pickup, in the background.
+  const live = async () => /^didcomm_mediator_live_sessions (\d+)$/m.exec(await (await fetch(`${med.url}metrics`)).text())[1];
+  for (let i = 0; i < 100 && (await live()) !== '1'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await live(), '1', 'Bob\'s live WebSocket counts among the live sessions');
 });
 
 test('Alice and Bob connect through the mediator and exchange basic messages both ways; a v2 agent shares the mediator', async () => {
