@@ -107,7 +107,11 @@ async function live(session: AgentSession, show: (e: InboxEntry) => void, all: b
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await mediator.live(false).catch(() => undefined);
+  // Stopping must not wait on a mediator that is slow or gone: live mode ends with the
+  // connection anyway, so the polite request gets two seconds.
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([mediator.live(false).catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, 2000)))]);
+  clearTimeout(timer);
 }
 
 const jsonLine = (e: InboxEntry) => ({ id: e.id, from: e.from, type: e.type, body: e.body, received_at: e.received_at });
