@@ -15,7 +15,6 @@ import {
   type OutboundTransport,
   type Session,
   type TransportHost,
-  type PackEncryptedOptions,
   type UnpackPolicy,
   TransportError,
 } from '@didcomm-ts/core';
@@ -128,21 +127,13 @@ export class Mediator implements TransportHost {
     // Live accounts' documents are held while they are live (every delivery and acknowledgement
     // needs them), whatever their number; the others share a bounded cache (resolver.ts).
     const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: o.limits.resolverCache ?? 1000 } }));
-    const u = (this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } }));
-    // Workers that pack and unpack for live accounts hold their documents too.
-    this.live = new LiveSessions({
-      first: (account) => (resolver.pin(account), u.pin?.(account)),
-      last: (account) => (resolver.unpin(account), u.unpin?.(account)),
-    });
+    this.live = new LiveSessions({ first: (account) => resolver.pin(account), last: (account) => resolver.unpin(account) });
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 }, unpackPolicy: REQUEST_POLICY,
       replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
-      // Replies and live deliveries are packed in the pool when it can (its workers hold our
-      // secrets and resolve as we do): on the main thread packing a delivery, a status and a
-      // grant took about as long as decrypting the requests.
-      ...(u.pack ? { pack: (message: Message, { resolver: _r, secrets: _s, ...options }: PackEncryptedOptions) => u.pack!(message, options) } : {}),
     });
+    this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } });
     const access = o.access ?? 'open';
     this.ctx = {
       did: o.identity.did,
