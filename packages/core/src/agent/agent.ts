@@ -338,18 +338,24 @@ export class Agent implements TransportHost {
   }
 
   #addReturnRoute(did: string, rr: ReturnRoute) {
-    const list = (this.#returnRoutes.get(did) ?? []).filter((r) => r.session.open && r.session.id !== rr.session.id);
+    const before = this.#returnRoutes.get(did) ?? [];
+    // This connection already carries a route of this peer's, whose close is watched already.
+    const watched = before.some((r) => r.session === rr.session);
+    const list = before.filter((r) => r.session.open && r.session.id !== rr.session.id);
     list.push(rr);
     // Most recently used last; past the bound the least recently used peer is forgotten.
     this.#returnRoutes.delete(did);
     this.#returnRoutes.set(did, list);
     while (this.#returnRoutes.size > this.#maxReturnRoutes) this.#returnRoutes.delete(this.#returnRoutes.keys().next().value!);
+    if (watched) return;
     // Forget the channel when it closes, not when the peer next writes (which may be never):
-    // an HTTP exchange holds its reply text.
-    rr.session.onClose?.(() => {
+    // an HTTP exchange holds its reply text. Once per connection and peer: a live client that
+    // sends return-routed requests all day on one WebSocket must not pile up listeners on it.
+    const session = rr.session;
+    session.onClose?.(() => {
       const now = this.#returnRoutes.get(did);
       if (!now) return;
-      const rest = now.filter((r) => r !== rr);
+      const rest = now.filter((r) => r.session !== session);
       if (rest.length > 0) this.#returnRoutes.set(did, rest);
       else this.#returnRoutes.delete(did);
     });
