@@ -135,3 +135,24 @@ test('trust-ping 1.0 and discover-features 1.0 are answered', async () => {
   const { reply: disclose } = await c.post({ '@type': 'https://didcomm.org/discover-features/1.0/query', query: 'https://didcomm.org/messagepickup/*' });
   assert.deepEqual(disclose.protocols, [{ pid: 'https://didcomm.org/messagepickup/1.0' }, { pid: 'https://didcomm.org/messagepickup/2.0' }]);
 });
+
+test('replays: the same Authcrypt request or forward sent again is refused 409 ERR_DUPLICATE, per sender', async () => {
+  const c = await granted();
+  const other = await client();
+  const ping = (from) => v1.packV1({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', '@id': 'fixed-id-1', response_requested: false }, { to: [mediatorKey], from });
+  const post = (body) => fetch(med.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-envelope-enc' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const env = JSON.stringify(await ping(c.key));
+  assert.equal((await post(env)).status, 202);
+  const again = await post(env);
+  assert.equal(again.status, 409);
+  assert.equal((await again.json()).error, 'ERR_DUPLICATE');
+  assert.equal((await post(await ping(c.key))).status, 409, 'the same @id from the same sender, packed anew');
+  assert.equal((await post(await ping(other.key))).status, 202, 'ids are remembered per sender key');
+  const { key: r } = await v1.generateV1Key();
+  await c.post({ '@type': 'https://didcomm.org/coordinate-mediation/1.0/keylist-update', updates: [{ recipient_key: r.verkey, action: 'add' }] });
+  const { key: s } = await v1.generateV1Key();
+  const fwd = JSON.stringify(await v1.wrapV1Forward(await v1.packV1({ '@type': 'https://didcomm.org/basicmessage/1.0/message', '@id': '1', content: 'x' }, { to: [r.verkey], from: s }), r.verkey, [mediatorKey]));
+  assert.equal((await post(fwd)).status, 202);
+  assert.equal((await post(fwd)).status, 409, 'a replayed forward is not queued twice');
+  assert.equal((await med.store.status(c.account)).messageCount, 1);
+});

@@ -11,6 +11,7 @@ import { problemReport, reply, type V1Context, type V1Inbound } from './context.
 import { didExchangeRequest } from './didexchange.js';
 import type { V1Identity } from './identity.js';
 import { V1Live } from './live.js';
+import { ANONYMOUS, ReplayGuard } from './replay.js';
 import { keylistQuery, keylistUpdate, mediateRequest } from './mediation.js';
 import { deliverLive, deliveryRequest, liveDeliveryChange, messagesReceived, statusRequest } from './pickup.js';
 import { batchPickup, statusRequestV1 } from './pickup-v1.js';
@@ -55,9 +56,11 @@ export function isV1Packed(packed: string): boolean {
 export class V1Mediator {
   readonly ctx: V1Context;
   readonly #unsubscribe: () => void;
+  readonly #replays: ReplayGuard;
 
   constructor(m: MediatorContext, id: V1Identity, endpoint: string) {
     const key = id.key;
+    this.#replays = new ReplayGuard(m.limits.replayIdsPerSender);
     this.ctx = {
       m,
       id,
@@ -79,6 +82,7 @@ export class V1Mediator {
     const started = performance.now();
     const out = await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
     const message = v1.parseV1Message(out.message);
+    this.#replays.check(out.senderKey ?? ANONYMOUS, message['@id']);
     if (message['@type'] === v1.V1_FORWARD_TYPE) return this.#forward(message, started);
     if (!out.senderKey) throw new MediatorError(400, 'v1_anoncrypt', 'v1 requests to the mediator must be Authcrypt (forwards excepted)');
     m.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
