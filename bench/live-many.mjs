@@ -162,6 +162,11 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
       ['POST p99', `${ms1(live.post.p99)} ms`, `< ${TARGETS.postP99Ms} ms`, Number.isFinite(live.post.p99) && live.post.p99 < TARGETS.postP99Ms],
       ['lost / refused', `${live.lost} / ${live.refused + live.unanswered}`, '0 / 0', live.lost === 0 && live.refused + live.unanswered === 0 && opened === sessions],
     ];
+    // Refusals the mediator logged (at --log-level error): why, straight from its log.
+    if (Object.keys(live.statuses).some((k) => !k.startsWith('2'))) {
+      const lines = readFileSync(join(dir, 'mediator.log'), 'utf8').split('\n').filter(Boolean);
+      log(`  mediator log (${lines.length} lines), last ${Math.min(5, lines.length)}:\n    ${lines.slice(-5).map((l) => l.slice(0, 400)).join('\n    ')}`);
+    }
     for (const [k, v, tg, ok] of checks) log(`  ${k.padEnd(30)} ${v.padStart(12)}  target ${tg.padEnd(10)} ${ok ? 'met' : 'MISSED'}`);
     const missed = checks.filter(([, , , ok]) => !ok).map(([k]) => k);
     return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, atHalf, idle, after, perSessionBytes: perSession, perSessionSecondHalfBytes: perSessionSecondHalf, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: cpu, refused, generator: genStats, targets: TARGETS, missed };
