@@ -15,6 +15,8 @@ export interface V1Identity {
   did: string;
   invitation: Record<string, unknown>;
   invitationUrl: string;
+  /** The HTTP and WebSocket endpoints the DID documents name. */
+  endpoints: string[];
 }
 
 /** The private part of a secret, as stored (the derivation's input). */
@@ -72,9 +74,10 @@ export async function v1Identity(o: V1IdentityOptions): Promise<V1Identity> {
     goal_code: 'aries.vc.mediate',
     goal: 'Request mediation',
     accept: ['didcomm/aip1', 'didcomm/aip2;env=rfc19'],
-    handshake_protocols: [DIDEXCHANGE.protocols[0]],
+    // DID Exchange first: Credo takes the first it supports; connections 1.0 for older wallets.
+    handshake_protocols: [DIDEXCHANGE.protocols[0], 'https://didcomm.org/connections/1.0'],
     services: [o.httpUrl, o.wsUrl].map((serviceEndpoint, i) => ({ id: `#inline-${i}`, type: 'did-communication', recipientKeys: [didKey], routingKeys: [], serviceEndpoint })),
   };
   const invitationUrl = `${o.httpUrl}?oob=${Buffer.from(JSON.stringify(invitation)).toString('base64url')}`;
-  return { key: o.key, didKey, did: longForm, invitation, invitationUrl };
+  return { key: o.key, didKey, did: longForm, invitation, invitationUrl, endpoints: [o.httpUrl, o.wsUrl] };
 }

@@ -8,6 +8,7 @@ import type { MediatorContext } from '../mediator.js';
 import { DiskFullError, storeFault } from '../store/faults.js';
 import { QueueFullError } from '../store/types.js';
 import { problemReport, reply, type V1Context, type V1Inbound } from './context.js';
+import { CONNECTIONS, connectionRequest } from './connections.js';
 import { didExchangeRequest } from './didexchange.js';
 import type { V1Identity } from './identity.js';
 import { V1Live } from './live.js';
@@ -20,6 +21,7 @@ import { DIDEXCHANGE, DISCOVER_FEATURES_V1, MEDIATION_V1, PICKUP_V1, PICKUP_V2, 
 type Handler = (c: V1Context, inbound: V1Inbound) => Promise<void>;
 
 const HANDLERS: Record<string, Handler> = {
+  [CONNECTIONS.request]: connectionRequest,
   [MEDIATION_V1.mediateRequest]: mediateRequest,
   [MEDIATION_V1.keylistUpdate]: keylistUpdate,
   [MEDIATION_V1.keylistQuery]: keylistQuery,
@@ -91,7 +93,7 @@ export class V1Mediator {
     const handler = HANDLERS[type] ?? (DIDEXCHANGE.request.test(type) ? didExchangeRequest : undefined);
     if (handler) return handler(this.ctx, inbound);
     // The requester's last word in DID Exchange, and problem reports: nothing to answer.
-    if (DIDEXCHANGE.complete.test(type) || type.endsWith('/problem-report') || type.endsWith('/problem_report') || type === TRUST_PING_V1.response) return;
+    if (DIDEXCHANGE.complete.test(type) || type === 'https://didcomm.org/notification/1.0/ack' || type.endsWith('/problem-report') || type.endsWith('/problem_report') || type === TRUST_PING_V1.response) return;
     m.metrics.inc('didcomm_mediator_refused_total', { reason: 'v1_unsupported_type' });
     await reply(this.ctx, inbound, problemReport(inbound, 'e.p.msg.unsupported-type', 'The mediator does not handle this message type'));
   }

@@ -52,6 +52,7 @@ export const PROBLEM_REPORT_V1 = 'https://didcomm.org/report-problem/1.0/problem
 export const V1_PROTOCOLS = [
   'https://didcomm.org/out-of-band/1.1',
   'https://didcomm.org/didexchange/1.1',
+  'https://didcomm.org/connections/1.0',
   'https://didcomm.org/coordinate-mediation/1.0',
   'https://didcomm.org/routing/1.0',
   'https://didcomm.org/messagepickup/1.0',

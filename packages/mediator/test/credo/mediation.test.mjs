@@ -58,7 +58,7 @@ after(async () => {
 test('GET /oob?version=1: an out-of-band 1.1 invitation (JSON, and as a URL); /oob stays v2', async () => {
   const json = await (await fetch(`${med.url}oob?version=1`)).json();
   assert.equal(json['@type'], 'https://didcomm.org/out-of-band/1.1/invitation');
-  assert.deepEqual(json.handshake_protocols, ['https://didcomm.org/didexchange/1.1']);
+  assert.deepEqual(json.handshake_protocols, ['https://didcomm.org/didexchange/1.1', 'https://didcomm.org/connections/1.0']);
   assert.match(json.services[0].recipientKeys[0], /^did:key:z6Mk/);
   const url = await (await fetch(`${med.url}oob?version=1&format=url`)).text();
   assert.equal(url, med.v1InvitationUrl);
@@ -124,4 +124,16 @@ test('a Credo agent on pickup 1.0 (batch-pickup) connects to Alice through the m
   let left;
   while ((left = (await med.store.listAccounts()).filter((a) => a.did.startsWith('did:key:') && a.queued > 0)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(left, [], 'nothing stays queued for the v1 accounts');
+});
+
+test('a Credo agent that takes the invitation with connections 1.0 (no DID Exchange offered) is granted mediation too', async () => {
+  const json = await (await fetch(`${med.url}oob?version=1`)).json();
+  const only = { ...json, handshake_protocols: ['https://didcomm.org/connections/1.0'] };
+  const url = `${med.url}?oob=${Buffer.from(JSON.stringify(only)).toString('base64url')}`;
+  const dave = await credoWallet('dave', url, DidCommMediatorPickupStrategy.PickUpV2);
+  const [mediator] = await dave.didcomm.mediationRecipient.getMediators();
+  assert.equal(mediator.state, 'granted');
+  const connection = await dave.didcomm.connections.getById(mediator.connectionId);
+  assert.match(connection.protocol, /^https:\/\/didcomm\.org\/connections\/1\./);
+  assert.equal(connection.state, 'completed');
 });
