@@ -156,3 +156,26 @@ test('replays: the same Authcrypt request or forward sent again is refused 409 E
   assert.equal((await post(fwd)).status, 409, 'a replayed forward is not queued twice');
   assert.equal((await med.store.status(c.account)).messageCount, 1);
 });
+
+test('accountRateLimit applies to v1 accounts: past it, pickup requests get e.p.req.rate-limited', async () => {
+  const limited = await testMediator({ accountRateLimit: 2 });
+  try {
+    const inv = await (await fetch(`${limited.url}oob?version=1`)).json();
+    const to = inv.services[0].recipientKeys[0];
+    const { key } = await v1.generateV1Key();
+    const post = async (type) => {
+      const env = await v1.packV1({ '@type': type, '@id': crypto.randomUUID(), '~transport': { return_route: 'all' } }, { to: [to], from: key });
+      const res = await fetch(limited.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-envelope-enc' }, body: JSON.stringify(env) });
+      return v1.parseV1Message((await v1.unpackV1(await res.text(), { keys: () => key })).message);
+    };
+    assert.match((await post('https://didcomm.org/coordinate-mediation/1.0/mediate-request'))['@type'], /mediate-grant$/);
+    const answers = [];
+    for (let i = 0; i < 8; i++) answers.push(await post('https://didcomm.org/messagepickup/2.0/status-request'));
+    const refusedNow = answers.filter((a) => a.description?.code === 'e.p.req.rate-limited').length;
+    assert.ok(refusedNow >= 3, `rate-limited answers: ${refusedNow} of 8`);
+    assert.ok(answers[0]['@type'].endsWith('/status'), 'the first ones are answered');
+    assert.equal(limited.mediator.metrics.get('didcomm_mediator_refused_total', { reason: 'account_rate_limited' }), refusedNow);
+  } finally {
+    await limited.stop();
+  }
+});
