@@ -25,6 +25,7 @@ import { openStore } from '../packages/mediator/dist/index.js';
 import { loadGenerator } from './child.mjs';
 
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const LATENCY_RATE = 20;
 const TICK_MS = 1000 / 100; // USER_HZ: /proc counts CPU in 10 ms ticks on Linux
 
 const freePort = () =>
@@ -221,10 +222,10 @@ async function notifyMicro(schema, { clients = 16, ms = 1500, n = 2000 } = {}) {
   }
 }
 
-export async function runUnitCosts({ rate = 100, ms = 6000, warmupMs = 1500, sessions = 200, fwdAccounts = 20, bytes = 2000, connections = 8, log = console.log } = {}) {
+export async function runUnitCosts({ rate: rateAll = 100, ms: msAll = 6000, warmupMs = 1500, sessions = 200, fwdAccounts = 20, bytes = 2000, connections = 8, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-unit-costs-'));
   const schema = `unit_costs_${process.pid}`;
-  const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), memGiB: totalmem() / 2 ** 30, loadavgStart: loadavg(), rate, ms, warmupMs, sessions, phases: {} };
+  const out = { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), memGiB: totalmem() / 2 ** 30, loadavgStart: loadavg(), rate: rateAll, ms: msAll, warmupMs, sessions, phases: {} };
   const gens = [];
   const meds = [];
   let sql;
@@ -233,7 +234,7 @@ export async function runUnitCosts({ rate = 100, ms = 6000, warmupMs = 1500, ses
   const f2 = (n) => (Number.isFinite(n) ? n.toFixed(2) : 'n/a');
   const la = () => loadavg().map((l) => l.toFixed(2)).join(' ');
   try {
-    log(`unit costs | node ${process.version} | ${out.cpu ?? 'cpu?'} x${out.cores} | ${f1(out.memGiB)} GiB | load average ${la()} | ${rate} forwards/s of ~${bytes} B for ${ms} ms after ${warmupMs} ms unmeasured, per phase`);
+    log(`unit costs | node ${process.version} | ${out.cpu ?? 'cpu?'} x${out.cores} | ${f1(out.memGiB)} GiB | load average ${la()} | ${rateAll} forwards/s of ~${bytes} B for ${msAll} ms after ${warmupMs} ms unmeasured, per phase`);
     const baseFlags = (port, data) => ['--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'error', '--max-connections-per-ip', '100000', '--rate-limit', '1000000', '--max-queue', '1000000'];
 
     /** Seed accounts (grant + keylist entry) in a store, as mediate-request and keylist-update leave them. */
@@ -245,8 +246,17 @@ export async function runUnitCosts({ rate = 100, ms = 6000, warmupMs = 1500, ses
       }
       await store.close();
     };
+    /** The mediators' CPU with no traffic (timers, metrics, GC): ms a second, the background in each phase's figures. */
+    const idle = async (watch, key) => {
+      const before = watch.map((w) => cpuMs(`/proc/${w.pid}/stat`));
+      await sleep(3000);
+      const perSec = watch.map((w, i) => (cpuMs(`/proc/${w.pid}/stat`) - before[i]) / 3);
+      out[key] = perSec;
+      log(`  idle, no traffic for 3 s: ${watch.map((w, i) => `${w.name} ${f1(perSec[i])} ms CPU a second`).join(', ')}`);
+    };
     /** One phase: `gen` sends `rate`/s to `url`; CPU of each mediator (per thread) and of the PostgreSQL backends over the measured part. */
-    const phase = async (name, gen, url, watch, { deliver = true, pg } = {}) => {
+    const phase = async (name, gen, url, watch, { deliver = true, pg, rate: r0, ms: m0 } = {}) => {
+      const [rate, ms] = [r0 ?? rateAll, m0 ?? msAll];
       // Stored phases wait out the whole drain (nothing is delivered): long enough for every answer.
       const drainMs = deliver ? 10_000 : 3000;
       await gen.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
@@ -269,7 +279,7 @@ export async function runUnitCosts({ rate = 100, ms = 6000, warmupMs = 1500, ses
       // (on a loaded machine the warm-up's backlog spills into it: the bench's own count would not match).
       const work = (await Promise.all(watch.map((w) => counters(w.url)))).map((c, i) => countersDelta(c0[i], c)).reduce((a, c) => ({ queued: a.queued + c.queued, delivered: a.delivered + c.delivered, acked: a.acked + c.acked }));
       const n = work.queued;
-      const r = { name, loadavg: loadavg(), wallMs: wall, messages: n, work, measuredSent: live.measured, accepted: live.accepted, refused: live.refused + live.unanswered, lost: live.lost, live: live.live, post: live.post, statuses: live.statuses, cpu };
+      const r = { name, rate, ms, loadavg: loadavg(), wallMs: wall, messages: n, work, measuredSent: live.measured, accepted: live.accepted, refused: live.refused + live.unanswered, lost: live.lost, live: live.live, post: live.post, statuses: live.statuses, cpu };
       if (pg) {
         const be1 = await backendsCpu(sql, pg.apps);
         r.dbCpuMs = backendsDelta(be0, be1);
@@ -313,12 +323,13 @@ export async function runUnitCosts({ rate = 100, ms = 6000, warmupMs = 1500, ses
       const { url, wsUrl, pid } = await med.ready;
       const watch = [{ name: 'mediator', pid, url, med, workers: 1 }];
       log(`SQLite, one instance (pid ${pid}):`);
+      await idle(watch, 'idleSqlite');
       await phase('sqlite: forward, stored', genF, url, watch, { deliver: false });
       const m0 = await med.call('memory');
       const opened = await genL.call('open', { wsUrl, from: 0, to: sessions, concurrency: 32, addresses: ['127.0.0.1'] });
       await sleep(1000);
       const m1 = await med.call('memory');
-      out.sessionsRough = { opened: opened.opened, rssPerSession: (m1.rss - m0.rss) / sessions, heapPerSession: (m1.heapUsed - m0.heapUsed) / sessions };
+      out.sessionsRough = { opened: opened.opened, rssBefore: m0.rss, rssPerSession: (m1.rss - m0.rss) / sessions, heapPerSession: (m1.heapUsed - m0.heapUsed) / sessions };
       log(`  ${opened.opened} live sessions opened: mediator RSS +${f1((m1.rss - m0.rss) / 1024 / sessions)} KiB, heap +${f1((m1.heapUsed - m0.heapUsed) / 1024 / sessions)} KiB a session (after GC; few sessions, rough: bench/live-many.mjs measures 10,000)`);
       await phase('sqlite: forward + live delivery', genL, url, watch);
       await med.close();
@@ -375,12 +386,21 @@ export async function runUnitCosts({ rate = 100, ms = 6000, warmupMs = 1500, ses
       const A = { name: 'A', pid: a.pid, url: a.url, med: medA, workers: 1 };
       const B = { name: 'B', pid: b.pid, url: b.url, med: medB, workers: 1 };
       log(`PostgreSQL, two instances A (pid ${a.pid}) and B (pid ${b.pid}) on schema ${schema}, wallets live on B:`);
+      await idle([B, A], 'idlePg');
       const pgAll = { apps: [`${schema}_a`, `${schema}_b`], heard: () => heard.n, walSchema: ext?.s };
       await phase('pg: forward to B, stored', genF, b.url, [B, A], { deliver: false, pg: pgAll });
       await genL.call('open', { wsUrl: b.wsUrl, from: 0, to: sessions, concurrency: 32, addresses: ['127.0.0.1'] });
       await sleep(1000);
       await phase('pg: forward to B, live on B', genL, b.url, [B, A], { pg: pgAll });
       await phase('pg: forward to A, live on B (NOTIFY)', genL, a.url, [A, B], { pg: pgAll });
+      // The wake-up's added latency, at a rate far from saturating anything (on a shared
+      // machine the throughput phases' latency is mostly queueing): same instance and
+      // cross-instance in turns, twice.
+      log(`  latency at ${LATENCY_RATE}/s, same instance and through NOTIFY in turns:`);
+      for (let i = 0; i < 2; i++) {
+        await phase(`pg latency ${i + 1}: to B, live on B`, genL, b.url, [B, A], { rate: LATENCY_RATE, ms: 3000 });
+        await phase(`pg latency ${i + 1}: to A, live on B`, genL, a.url, [A, B], { rate: LATENCY_RATE, ms: 3000 });
+      }
       await unlisten();
       for (const g of gens.splice(0)) {
         await g.call('exit').catch(() => undefined);
