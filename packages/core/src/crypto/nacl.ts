@@ -1,8 +1,9 @@
 // The NaCl/libsodium constructions DIDComm v1 (Aries RFC 0019) is built on: crypto_box
 // (X25519 + HSalsa20 + XSalsa20-Poly1305), crypto_box_seal (an ephemeral crypto_box whose
 // nonce is BLAKE2b(epk || pk)) and crypto_aead_chacha20poly1305_ietf (RFC 8439, 12-byte nonce).
-// X25519 goes through the backend (node:crypto in Node, 10-20x faster than pure JS); the
-// rest is @noble, which neither node:crypto nor WebCrypto has (HSalsa20, XSalsa20, BLAKE2b).
+// X25519 goes through the backend (node:crypto in Node, 10-20x faster than pure JS), and so
+// does ChaCha20-Poly1305 where the backend has it (Node); the rest is @noble, which neither
+// node:crypto nor WebCrypto has (HSalsa20, XSalsa20, BLAKE2b; ChaCha20 in browsers).
 // Checked byte for byte against libsodium-wrappers in test/unit/v1.
 import { hsalsa, xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js';
@@ -113,15 +114,27 @@ export async function sealOpen(sealed: Uint8Array, mine: PrivateKey): Promise<Ui
   return boxOpen(sealed.subarray(32), sealNonce(epk, mine.publicKey.raw), epk, mine);
 }
 
-/** crypto_aead_chacha20poly1305_ietf_encrypt_detached. */
+/** @noble's ChaCha20-Poly1305 IETF, for platforms without a native one (and the tests that compare the two). */
+export const nobleChacha = {
+  encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array } {
+    const out = chacha20poly1305(key, nonce, aad).encrypt(plaintext);
+    return { ciphertext: out.subarray(0, out.length - 16), tag: out.subarray(out.length - 16) };
+  },
+  decrypt: nobleChachaDecrypt,
+};
+
+/** crypto_aead_chacha20poly1305_ietf_encrypt_detached: the backend's native one when it has it. */
 export function chachaIetfEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array } {
-  const out = chacha20poly1305(key, nonce, aad).encrypt(plaintext);
-  return { ciphertext: out.subarray(0, out.length - 16), tag: out.subarray(out.length - 16) };
+  return (backend.chacha20Poly1305 ?? nobleChacha).encrypt(key, nonce, plaintext, aad);
 }
 
 /** crypto_aead_chacha20poly1305_ietf_decrypt_detached; any failure is DECRYPTION_FAILED. */
 export function chachaIetfDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Uint8Array {
   if (key.length !== 32 || nonce.length !== CHACHA_IETF_NONCE_BYTES || tag.length !== 16) throw failed(new Error('wrong key, nonce or tag length'));
+  return (backend.chacha20Poly1305 ?? nobleChacha).decrypt(key, nonce, ciphertext, tag, aad);
+}
+
+function nobleChachaDecrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Uint8Array {
   const joined = new Uint8Array(ciphertext.length + 16);
   joined.set(ciphertext);
   joined.set(tag, ciphertext.length);

@@ -231,6 +231,25 @@ const KW_CIPHER: Record<number, string> = { 16: 'id-aes128-wrap', 24: 'id-aes192
 export const backend: CryptoBackend = {
   name: 'node',
   randomBytes,
+  chacha20Poly1305: {
+    encrypt(key, nonce, plaintext, aad) {
+      const c = nc.createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+      c.setAAD(aad, { plaintextLength: plaintext.length });
+      const ciphertext = Buffer.concat([c.update(plaintext), c.final()]);
+      return { ciphertext: new Uint8Array(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength), tag: new Uint8Array(c.getAuthTag()) };
+    },
+    decrypt(key, nonce, ciphertext, tag, aad) {
+      try {
+        const d = nc.createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: 16 });
+        d.setAAD(aad, { plaintextLength: ciphertext.length });
+        d.setAuthTag(tag);
+        const out = Buffer.concat([d.update(ciphertext), d.final()]);
+        return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+      } catch (e) {
+        throw failed(e);
+      }
+    },
+  },
   async sha256(data) {
     return new Uint8Array(nc.createHash('sha256').update(data).digest());
   },

@@ -47,6 +47,15 @@ export interface CryptoBackend {
   aesKeyUnwrap(kek: Uint8Array, wrapped: Uint8Array): Promise<Uint8Array>;
   encrypt(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): Promise<{ ciphertext: Uint8Array; tag: Uint8Array }>;
   decrypt(enc: ContentEncAlg, key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Promise<Uint8Array>;
+  /**
+   * ChaCha20-Poly1305 IETF (RFC 8439, 12-byte nonce), the DIDComm v1 content cipher, where the
+   * platform has it natively (Node: about 10x @noble's); absent, nacl.ts uses @noble.
+   * decrypt throws DECRYPTION_FAILED on any failure.
+   */
+  readonly chacha20Poly1305?: {
+    encrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array, aad: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array };
+    decrypt(key: Uint8Array, nonce: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array, aad: Uint8Array): Uint8Array;
+  };
 }
 
 export const CONTENT_ENC: Record<ContentEncAlg, { keyLength: number; ivLength: number; tagLength: number }> = {

@@ -106,6 +106,15 @@ test('primitives: crypto_box_beforenm, crypto_box_easy/open, crypto_box_seal/ope
   assert.deepEqual(ciphertext, ref.ciphertext);
   assert.deepEqual(tag, ref.mac);
   assert.deepEqual(nacl.chachaIetfDecrypt(key, iv, ciphertext, tag, aad), m);
+  // The @noble path (browsers) and the native one (Node) agree, both ways, and both refuse a flipped tag.
+  const noble = nacl.nobleChacha.encrypt(key, iv, m, aad);
+  assert.deepEqual(noble.ciphertext, ref.ciphertext);
+  assert.deepEqual(noble.tag, ref.mac);
+  assert.deepEqual(nacl.nobleChacha.decrypt(key, iv, ciphertext, tag, aad), m);
+  const bad = Uint8Array.from(tag);
+  bad[0] ^= 1;
+  assert.throws(() => nacl.nobleChacha.decrypt(key, iv, ciphertext, bad, aad), (e) => e.code === 'ERR_DECRYPTION_FAILED');
+  assert.throws(() => nacl.chachaIetfDecrypt(key, iv, ciphertext, bad, aad), (e) => e.code === 'ERR_DECRYPTION_FAILED');
 });
 
 for (const alg of ['Authcrypt', 'Anoncrypt']) {
