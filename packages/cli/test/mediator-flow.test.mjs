@@ -3,9 +3,9 @@
 // when the mediator is gone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { didcomm, didcommBackground, oneLine, tempDir } from './helpers.mjs';
+import { freePort } from '../../mediator/test/helpers.mjs';
 
 const PW = { DIDCOMM_PASSPHRASE: 'test passphrase' };
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -19,17 +19,6 @@ let aliceDid;
 let bobDid;
 let mediatorDid;
 const background = [];
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitHealthy(url, ms = 30_000) {
   const deadline = Date.now() + ms;

@@ -118,16 +118,22 @@ export async function requirePostgres(t) {
   return false;
 }
 
-/** A TCP port free on 127.0.0.1 now (for a process that must be restarted on the same one). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
+/**
+ * A TCP port free on 127.0.0.1 now, for a process that must be restarted on the same one. It is
+ * drawn below the kernel's ephemeral range (32768+), where every `listen(0)` of the tests
+ * running alongside takes its ports, so none of them can grab it between our check and use.
+ */
+export async function freePort() {
+  for (let attempt = 0; ; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (free) return port;
+    if (attempt > 50) throw new Error('no free port found below 32000');
+  }
 }
 
 /**
