@@ -8,6 +8,7 @@ import {
   FORWARD_TYPE,
   createResolver,
   discoverFeatures,
+  packEncrypted,
   trustPing,
   type DIDResolver,
   type Logger,
@@ -15,6 +16,7 @@ import {
   type OutboundTransport,
   type Session,
   type TransportHost,
+  type PackEncryptedOptions,
   type UnpackPolicy,
   TransportError,
 } from '@didcomm-ts/core';
@@ -127,13 +129,24 @@ export class Mediator implements TransportHost {
     // Live accounts' documents are held while they are live (every delivery and acknowledgement
     // needs them), whatever their number; the others share a bounded cache (resolver.ts).
     const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: o.limits.resolverCache ?? 1000 } }));
-    this.live = new LiveSessions({ first: (account) => resolver.pin(account), last: (account) => resolver.unpin(account) });
+    const u = (this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } }));
+    // Workers that pack and unpack for live accounts hold their documents too.
+    this.live = new LiveSessions({
+      first: (account) => {
+        resolver.pin(account);
+        u.pin?.(account);
+      },
+      last: (account) => {
+        resolver.unpin(account);
+        u.unpin?.(account);
+      },
+    });
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 }, unpackPolicy: REQUEST_POLICY,
       replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
+      ...(u.pack ? { pack: poolPacker(u) } : {}),
     });
-    this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } });
     const access = o.access ?? 'open';
     this.ctx = {
       did: o.identity.did,
@@ -315,6 +328,31 @@ export class Mediator implements TransportHost {
     await this.agent.stop();
     await this.unwrapper.close?.();
   }
+}
+
+/**
+ * Messages that carry more than this (attachments, base64) are packed on the main thread. The
+ * unread-answers bound (http.ts) counts an answer once it is written: while the main thread
+ * packs a big delivery the requests behind it wait, then meet the bound, but packed on a worker
+ * every pipelined delivery-request of a client that reads nothing passes it before the first
+ * answer is written (attack-http-unread.test.mjs). Live deliveries under a stream, statuses and
+ * grants are far smaller.
+ */
+const POOL_PACK_MAX_BYTES = 64 * 1024;
+
+/**
+ * The agent's `pack` in the pool (its workers hold our secrets and resolve with core's
+ * resolver): on the main thread, packing replies and live deliveries cost about as much as
+ * decrypting the requests.
+ */
+function poolPacker(u: ForwardUnwrapper) {
+  return (message: Message, o: PackEncryptedOptions) => {
+    let attached = 0;
+    for (const a of message.attachments ?? []) attached += typeof a.data?.base64 === 'string' ? a.data.base64.length : a.data?.json !== undefined ? Infinity : 0;
+    if (attached > POOL_PACK_MAX_BYTES) return packEncrypted(message, o);
+    const { resolver: _resolver, secrets: _secrets, ...options } = o;
+    return u.pack!(message, options);
+  };
 }
 
 /** Delivers to our own endpoints by handing the (forward-wrapped) message to the mediator. */

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIDCommError, type ErrorCode, type Message, type Secret, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
-import type { ForwardParts, ForwardUnwrapper, Unpacked } from './unwrap.js';
+import type { ForwardParts, ForwardUnwrapper, PackJob, Unpacked } from './unwrap.js';
 
 /** What a worker does with one packed message. */
 export const Mode = {
@@ -18,17 +18,23 @@ export const Mode = {
   Request: 2,
   /** unwrapForwardOrRequest(): the forward's parts, or else the message under `requestPolicy`. */
   PartsOrRequest: 3,
+  /** pack(): packEncrypted, the item a PackJob. */
+  Pack: 4,
 } as const;
 export type Mode = (typeof Mode)[keyof typeof Mode];
 
 export interface WorkerRequest {
   ids: number[];
-  packed: string[];
+  /** The packed text, or for Mode.Pack what to pack. */
+  items: (string | PackJob)[];
   mode: Mode[];
 }
+/** Besides batches: hold or let go of a live account's document (resolver.ts). */
+export type WorkerControl = { pin: string } | { unpin: string };
 export type WorkerReply =
   | { id: number; message: Message; metadata: UnpackMetadata }
   | { id: number; parts: ForwardParts | null }
+  | { id: number; packed: string }
   | { id: number; error: { code?: string; message: string } };
 
 export interface WorkerPoolOptions {
@@ -87,12 +93,14 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   let closed = false;
   let flushScheduled = false;
   let startError: Error | undefined;
+  /** DIDs pinned in every worker's resolver, and how many hold each (a replacement worker starts with them). */
+  const pins = new Map<string, number>();
 
   const start = (): Slot => {
-    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, requestPolicy: o.requestPolicy ?? {}, resolverCache: o.resolverCache, maxForwardPayloads: o.maxForwardPayloads } });
+    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, requestPolicy: o.requestPolicy ?? {}, resolverCache: o.resolverCache, maxForwardPayloads: o.maxForwardPayloads, pinned: [...pins.keys()] } });
     let isReady: () => void = () => undefined;
     let wasReady = false;
-    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], packed: [], mode: [] } };
+    const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], items: [], mode: [] } };
     worker.unref();
     worker.on('message', (replies: WorkerReply[] | 'ready') => {
       if (replies === 'ready') {
@@ -131,12 +139,12 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
     for (const s of slots) {
       if (s.queued.ids.length === 0) continue;
       const batch = s.queued;
-      s.queued = { ids: [], packed: [], mode: [] };
+      s.queued = { ids: [], items: [], mode: [] };
       s.worker.postMessage(batch);
     }
   };
 
-  const submit = <T>(packed: string, mode: Mode): Promise<T> => {
+  const submit = <T>(item: string | PackJob, mode: Mode): Promise<T> => {
     if (closed) return Promise.reject(new Error('the unwrap pool is closed'));
     if (startError) return Promise.reject(startError);
     let slot = slots[0];
@@ -145,7 +153,7 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
     return new Promise<T>((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
       slot.queued.ids.push(id);
-      slot.queued.packed.push(packed);
+      slot.queued.items.push(item);
       slot.queued.mode.push(mode);
       if (!flushScheduled) {
         flushScheduled = true;
@@ -155,10 +163,26 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   };
 
   let marks = new Map<Worker, ReturnType<Worker['performance']['eventLoopUtilization']>>();
-  const requests: Pick<ForwardUnwrapper, 'unpackRequest' | 'unwrapForwardOrRequest'> = o.requestPolicy
+  const tell = (control: WorkerControl) => {
+    for (const s of slots) s.worker.postMessage(control);
+  };
+  const requests: Pick<ForwardUnwrapper, 'unpackRequest' | 'unwrapForwardOrRequest' | 'pack' | 'pin' | 'unpin'> = o.requestPolicy
     ? {
         unwrapForwardOrRequest: (packed) => submit<ForwardParts | Unpacked>(packed, Mode.PartsOrRequest),
         unpackRequest: (packed) => submit<Unpacked>(packed, Mode.Request),
+        pack: (message, options) => submit<{ packed: string }>({ message, options }, Mode.Pack),
+        pin(did) {
+          const n = pins.get(did) ?? 0;
+          pins.set(did, n + 1);
+          if (n === 0 && !closed) tell({ pin: did });
+        },
+        unpin(did) {
+          const n = pins.get(did);
+          if (n === undefined) return;
+          if (n > 1) return void pins.set(did, n - 1);
+          pins.delete(did);
+          if (!closed) tell({ unpin: did });
+        },
       }
     : {};
   return {

@@ -1,25 +1,37 @@
 // A worker thread of the unwrap pool: holds the mediator's secrets (handed over once, in
 // workerData, never logged) and decrypts the anoncrypt layer of forwards sent to it, and the
 // requests to the mediator itself (authcrypt, signatures), which the main thread then only
-// dispatches. Errors go
+// dispatches; it also packs what the mediator's agent sends (replies, live deliveries). Errors go
 // back as their code and message so the main thread rethrows what the inline path would.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, unpack, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
-import { forwardParts } from './unwrap.js';
-import { Mode, type WorkerReply, type WorkerRequest } from './unwrap-pool.js';
+import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, packEncrypted, unpack, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
+import { forwardParts, type PackJob } from './unwrap.js';
+import { PinningResolver } from './resolver.js';
+import { Mode, type WorkerControl, type WorkerReply, type WorkerRequest } from './unwrap-pool.js';
 
-const { secrets, policy, requestPolicy, resolverCache, maxForwardPayloads } = workerData as { secrets: Secret[]; policy: UnpackPolicy; requestPolicy: UnpackPolicy; resolverCache?: number; maxForwardPayloads?: number };
+const { secrets, policy, requestPolicy, resolverCache, maxForwardPayloads, pinned } = workerData as {
+  secrets: Secret[];
+  policy: UnpackPolicy;
+  requestPolicy: UnpackPolicy;
+  resolverCache?: number;
+  maxForwardPayloads?: number;
+  pinned: string[];
+};
 // One resolver (and its document cache) and one secrets store for both policies: senders'
-// DID documents are resolved once per worker, not once per request.
-const resolver = createResolver({ cache: { maxEntries: resolverCache ?? 1000 } });
+// DID documents are resolved once per worker, not once per request. Live accounts' documents
+// are held while they are live, as on the main thread (resolver.ts).
+const resolver = new PinningResolver(createResolver({ cache: { maxEntries: resolverCache ?? 1000 } }));
+for (const did of pinned) resolver.pin(did);
 const held = new InMemorySecrets(secrets);
 const options = { resolver, secrets: held, ...policy };
 const requestOptions = { resolver, secrets: held, ...requestPolicy };
 const samePolicy = JSON.stringify(policy) === JSON.stringify(requestPolicy);
 const port = parentPort!;
 
-async function one(id: number, packed: string, mode: Mode): Promise<WorkerReply> {
+async function one(id: number, item: string | PackJob, mode: Mode): Promise<WorkerReply> {
   try {
+    if (typeof item !== 'string') return { id, packed: (await packEncrypted(item.message, { ...item.options, resolver, secrets: held })).packed };
+    const packed = item;
     if (mode === Mode.Request) return { id, ...(await unpack(packed, requestOptions)) };
     const { message, metadata } = await unpack(packed, options);
     // Over the cap only the count crosses back: no payload is copied for a refused forward.
@@ -40,6 +52,8 @@ async function one(id: number, packed: string, mode: Mode): Promise<WorkerReply>
 port.postMessage('ready');
 
 // Requests come in batches (one postMessage per batch) and go back the same way.
-port.on('message', (batch: WorkerRequest) => {
-  void Promise.all(batch.ids.map((id, i) => one(id, batch.packed[i], batch.mode[i]))).then((replies) => port.postMessage(replies));
+port.on('message', (batch: WorkerRequest | WorkerControl) => {
+  if ('pin' in batch) return resolver.pin(batch.pin);
+  if ('unpin' in batch) return resolver.unpin(batch.unpin);
+  void Promise.all(batch.ids.map((id, i) => one(id, batch.items[i], batch.mode[i]))).then((replies) => port.postMessage(replies));
 });

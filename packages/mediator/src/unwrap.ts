@@ -1,7 +1,7 @@
 // The forward's decryption is the mediator's main cost. It sits behind this interface, with
 // the packed text in and plain data out, so a pool of worker threads can take it over
 // without touching the rest of the forward path.
-import { DIDCommError, ErrorCodes, FORWARD_TYPE, parseForward, unpack, type DIDResolver, type Message, type SecretsResolver, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
+import { DIDCommError, ErrorCodes, FORWARD_TYPE, parseForward, unpack, type DIDResolver, type Message, type PackEncryptedOptions, type SecretsResolver, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
 
 /** What the mediator needs of a forward: its next, and the messages it carries as JSON text. */
 export interface ForwardParts {
@@ -36,7 +36,21 @@ export interface ForwardUnwrapper {
    * main thread only dispatches it (Agent.receiveUnpacked).
    */
   unpackRequest?(packed: string): Promise<Unpacked>;
+  /**
+   * Optional, off the calling thread: core's packEncrypted with the mediator's secrets and a
+   * resolver of core's (the agent's `pack`), for replies and live deliveries.
+   */
+  pack?(message: Message, options: PackJob['options']): Promise<{ packed: string }>;
+  /** Optional, with pack: hold `did`'s document while its account is live (resolver.ts), until as many unpin calls. */
+  pin?(did: string): void;
+  unpin?(did: string): void;
   close?(): Promise<void>;
+}
+
+/** What pack() packs: packEncrypted's arguments but the resolver and secrets, which the worker has. */
+export interface PackJob {
+  message: Message;
+  options: Omit<PackEncryptedOptions, 'resolver' | 'secrets'>;
 }
 
 /** What core's unpack returns. */

@@ -1,7 +1,7 @@
 // Requests to the mediator itself (authcrypt, anoncrypt around authcrypt) are unpacked by the
-// unwrap workers, not the main thread, and what the workers refuse gets the status and error
-// code the main thread would have given it: the same requests against a mediator without
-// workers answer the same.
+// unwrap workers, not the main thread, and their answers packed there; what the workers refuse
+// gets the status and error code the main thread would have given it: the same requests
+// against a mediator without workers answer the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDID, createResolver, InMemorySecrets, newId, packEncrypted, unpack } from '@didcomm-ts/core';
@@ -92,12 +92,12 @@ test('authcrypted requests are unpacked by a worker; what it refuses is answered
   try {
     // Who decrypts: the pool's request entry points are called, the agent's own unpack never.
     const pool = m.mediator.unwrapper;
-    const calls = { unpackRequest: 0, unwrapForwardOrRequest: 0, agentReceive: 0 };
-    for (const name of ['unpackRequest', 'unwrapForwardOrRequest']) {
+    const calls = { unpackRequest: 0, unwrapForwardOrRequest: 0, pack: 0, agentReceive: 0 };
+    for (const name of ['unpackRequest', 'unwrapForwardOrRequest', 'pack']) {
       const inner = pool[name].bind(pool);
-      pool[name] = (packed) => {
+      pool[name] = (...a) => {
         calls[name]++;
-        return inner(packed);
+        return inner(...a);
       };
     }
     const agent = m.mediator.agent;
@@ -116,6 +116,8 @@ test('authcrypted requests are unpacked by a worker; what it refuses is answered
     assert.equal(calls.unwrapForwardOrRequest >= 1, true);
     assert.equal(calls.unpackRequest >= 6, true, `unpackRequest called ${calls.unpackRequest} times`);
     assert.equal(await unpackedBy(m, 'worker') >= 7, true);
+    // The answers (two statuses, a problem report, the mediation's) were packed there too.
+    assert.equal(calls.pack >= 3, true, `pack called ${calls.pack} times`);
   } finally {
     await m.stop();
   }
