@@ -33,7 +33,7 @@ const answers = {
   cpu: () => {
     const c = process.cpuUsage(mark.cpu);
     const ms = performance.now() - mark.t;
-    return { cpuPercent: ((c.user + c.system) / 1000 / ms) * 100, mainThreadBusy: performance.eventLoopUtilization(mark.elu).utilization, workersBusy: m.mediator.unwrapper.utilization?.() };
+    return { cpuMs: (c.user + c.system) / 1000, cpuPercent: ((c.user + c.system) / 1000 / ms) * 100, mainThreadBusy: performance.eventLoopUtilization(mark.elu).utilization, workersBusy: m.mediator.unwrapper.utilization?.() };
   },
 };
 process.on('message', async (msg) => {

@@ -145,17 +145,23 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     log(`  per idle session: RSS ${KiB(perSession)} KiB (heap ${KiB(heapPerSession)} KiB), counted from the first ${warm}; ${KiB(perSessionSecondHalf)} KiB over the second half; ${KiB((idle.rss - before.rss) / sessions)} KiB counted from none`);
 
     // Live: forwards at `rate` to random accounts; each delivery acknowledged by its wallet.
+    const genBefore = await gen.call('stats');
     await med.call('mark');
     const genLive = gen.call('live', { url, rate, warmupMs, ms, connections, drainMs });
     await new Promise((r) => setTimeout(r, warmupMs));
+    const warmCpu = await med.call('cpu');
     await med.call('mark');
     const live = await genLive;
     const cpu = await med.call('cpu');
+    const genStats = await gen.call('stats');
     const after = await med.call('memory');
     const refused = diff(await refusals(url), refusedBefore);
-    const genStats = await gen.call('stats');
+    // What the mediator spent per message delivered (and acknowledged) over the whole live
+    // phase: unlike latency, this holds on a loaded machine (a starved process does less, not dearer).
+    const delivered = genStats.messages - genBefore.messages;
+    const cpuPerMessageMs = (warmCpu.cpuMs + cpu.cpuMs) / delivered;
     log(`  live ${rate}/s: sent ${live.sent.toLocaleString('en-US')} (${live.measured.toLocaleString('en-US')} measured), accepted ${live.accepted}, refused ${live.refused}, unanswered ${live.unanswered}, lost ${live.lost} | POST to delivery frame p50 ${ms1(live.live.p50)} ms p90 ${ms1(live.live.p90)} ms p99 ${ms1(live.live.p99)} ms max ${ms1(live.live.max)} ms | POST answered p50 ${ms1(live.post.p50)} ms p99 ${ms1(live.post.p99)} ms`);
-    log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${ms1((cpu.cpuPercent * 10) / (live.measured / live.sendSeconds))} ms CPU a message | generator CPU ${Math.round(live.cpuPercent)}% (event loop busy ${Math.round(live.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | generator: ${genStats.deliveries} deliveries, ${genStats.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
+    log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${cpuPerMessageMs.toFixed(2)} ms CPU per message delivered (${delivered.toLocaleString('en-US')} delivered and acknowledged) | generator CPU ${Math.round(live.cpuPercent)}% (event loop busy ${Math.round(live.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | generator: ${genStats.deliveries} deliveries, ${genStats.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
     const checks = [
       ['RSS per idle live session', `${KiB(perSession)} KiB`, `<= ${TARGETS.rssPerSessionKiB} KiB`, perSession / 1024 <= TARGETS.rssPerSessionKiB],
       ['live p99 (POST to delivery)', `${ms1(live.live.p99)} ms`, `< ${TARGETS.liveP99Ms} ms`, Number.isFinite(live.live.p99) && live.live.p99 < TARGETS.liveP99Ms],
@@ -169,7 +175,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     }
     for (const [k, v, tg, ok] of checks) log(`  ${k.padEnd(30)} ${v.padStart(12)}  target ${tg.padEnd(10)} ${ok ? 'met' : 'MISSED'}`);
     const missed = checks.filter(([, , , ok]) => !ok).map(([k]) => k);
-    return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, atHalf, idle, after, perSessionBytes: perSession, perSessionSecondHalfBytes: perSessionSecondHalf, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: cpu, refused, generator: genStats, targets: TARGETS, missed };
+    return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, atHalf, idle, after, perSessionBytes: perSession, perSessionSecondHalfBytes: perSessionSecondHalf, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: { ...cpu, perMessageMs: cpuPerMessageMs, delivered }, refused, generator: genStats, targets: TARGETS, missed };
   } finally {
     await med?.close().catch(() => undefined);
     await gen.call('exit').catch(() => undefined);
