@@ -19,6 +19,7 @@ export * from './did/index.js';
 export * from './secrets/index.js';
 
 export { Agent, EMPTY_TYPE, type AgentOptions, type SendOptions, type SendResult, type Received } from './agent/agent.js';
+export { SeenIds, type SeenIdsOptions } from './agent/seen-ids.js';
 export { jsonLogger, silentLogger, type Logger } from './agent/logger.js';
 export { Router, type InboundContext, type Handler, type Middleware, type ReplyOptions, type ProtocolRegistration } from './protocols/router.js';
 export { parseMessageType, type MessageTypeParts } from './protocols/piuri.js';

@@ -23,6 +23,7 @@ export interface SeenIdsOptions {
 
 const UNAUTHENTICATED = '\u0000unauthenticated';
 
+/** Message ids seen recently, per sender, bounded (see SeenIdsOptions); the agent's replay memory, and the mediator's for DIDComm v1. */
 export class SeenIds {
   /** Sender -> (id -> when seen), both in insertion order: the first sender is the one silent longest. */
   readonly #buckets = new Map<string, Map<string, number>>();

@@ -12,7 +12,7 @@ import { CONNECTIONS, connectionRequest } from './connections.js';
 import { didExchangeRequest } from './didexchange.js';
 import type { V1Identity } from './identity.js';
 import { V1Live } from './live.js';
-import { ANONYMOUS, ReplayGuard } from './replay.js';
+import { ReplayGuard } from './replay.js';
 import { keylistQuery, keylistUpdate, mediateRequest } from './mediation.js';
 import { deliverLive, deliveryRequest, liveDeliveryChange, messagesReceived, statusRequest } from './pickup.js';
 import { batchPickup, statusRequestV1 } from './pickup-v1.js';
@@ -84,7 +84,7 @@ export class V1Mediator {
     const started = performance.now();
     const out = await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
     const message = v1.parseV1Message(out.message);
-    this.#replays.check(out.senderKey ?? ANONYMOUS, message['@id']);
+    this.#replays.check(out.senderKey, message['@id']);
     if (message['@type'] === v1.V1_FORWARD_TYPE) return this.#forward(message, started);
     if (!out.senderKey) throw new MediatorError(400, 'v1_anoncrypt', 'v1 requests to the mediator must be Authcrypt (forwards excepted)');
     m.metrics.inc('didcomm_mediator_messages_in_total', { kind: 'control' });
