@@ -66,7 +66,14 @@ export function relationshipIds(doc: DIDDocument, rel: Relationship): string[] {
 
 /** The verification method with this (absolute or relative) id, or undefined. */
 export function findVerificationMethod(doc: DIDDocument, id: string): VerificationMethod | undefined {
-  return indexOf(doc).byId.get(absoluteId(doc.id, id));
+  const abs = absoluteId(doc.id, id);
+  if (Object.isFrozen(doc)) return indexOf(doc).byId.get(abs);
+  // A document that is not frozen gets no kept index, and building one per lookup cost more
+  // than the lookup (unpack makes two per signer): scan in the index's order, first one wins.
+  const match = (vm: unknown): vm is VerificationMethod => !!vm && typeof vm === 'object' && absoluteId(doc.id, (vm as VerificationMethod).id) === abs;
+  let vm = (doc.verificationMethod ?? []).find(match);
+  for (const rel of RELATIONSHIPS) vm ??= (doc[rel] ?? []).find(match) as VerificationMethod | undefined;
+  return vm && (vm.id === abs ? vm : { ...vm, id: abs });
 }
 
 /** Methods under a relationship, resolved to their definitions (missing references skipped). */
@@ -76,7 +83,15 @@ export function methodsFor(doc: DIDDocument, rel: Relationship): VerificationMet
 }
 
 /** True when the document lists `kid` (absolute or relative) under the relationship `rel`. */
-export const isAuthorized = (doc: DIDDocument, rel: Relationship, kid: string): boolean => (indexOf(doc).relationships.get(rel) ?? []).includes(absoluteId(doc.id, kid));
+export function isAuthorized(doc: DIDDocument, rel: Relationship, kid: string): boolean {
+  const abs = absoluteId(doc.id, kid);
+  if (Object.isFrozen(doc)) return (indexOf(doc).relationships.get(rel) ?? []).includes(abs);
+  const entries = doc[rel];
+  return Array.isArray(entries) && entries.some((e) => {
+    const id = typeof e === 'string' ? e : e?.id;
+    return typeof id === 'string' && absoluteId(doc.id, id) === abs;
+  });
+}
 
 const publicKeyCache = new WeakMap<object, { curve: Curve; raw: Uint8Array }>();
 

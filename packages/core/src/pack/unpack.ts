@@ -74,12 +74,16 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
   const compat = checkCompat(o.compat, 'unpack');
   const maxBytes = o.maxBytes ?? 16 * 1024 * 1024;
   let value: unknown;
+  // The JSON text `value` was parsed from, when there is one: metadata.signedMessage is the JWS
+  // as received, so it is that text, not the parsed value serialized again.
+  let text: string | undefined;
   if (typeof packed === 'string') {
     // A UTF-16 unit is at least one UTF-8 byte and at most three, so count bytes only when it matters.
     if (packed.length > maxBytes || (packed.length * 3 > maxBytes && utf8(packed).length > maxBytes)) {
       throw new DIDCommError(ErrorCodes.LIMIT_EXCEEDED, `message is larger than ${maxBytes} bytes`);
     }
     value = parseJson(packed, 'message');
+    text = packed;
   } else if (isObject(packed)) {
     value = packed;
   } else {
@@ -118,12 +122,14 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
         metadata.encAlgAnon = `${jwe.alg}/${jwe.enc}`;
       }
       layers.push(layer);
-      value = parseJson(fromUtf8(plaintext), 'decrypted payload');
+      text = fromUtf8(plaintext);
+      value = parseJson(text, 'decrypted payload');
       if (layer === 'anon' && o.unwrapReWrappingForward !== false) {
         const inner = await reWrappedForwardPayload(value, o);
         if (inner !== undefined) {
           metadata.reWrappedInForward = true;
           value = inner;
+          text = undefined;
           layers.length = 0;
         }
       }
@@ -146,10 +152,11 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
       metadata.nonRepudiation = true;
       metadata.signFrom = signerKid;
       metadata.signAlg = sig.alg;
-      metadata.signedMessage = JSON.stringify(value);
+      metadata.signedMessage = text ?? JSON.stringify(value);
       signerDid = did;
       layers.push('signed');
-      value = parseJson(fromUtf8(jws.payload), 'signed payload');
+      text = fromUtf8(jws.payload);
+      value = parseJson(text, 'signed payload');
       continue;
     }
     break;

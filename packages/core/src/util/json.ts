@@ -30,11 +30,23 @@ function nestsDeeperThan(root: unknown, max: number): boolean {
     const v = values.pop()!;
     const d = depths.pop()!;
     if (d > max) return true;
-    const children = Array.isArray(v) ? v : Object.values(v);
-    for (const c of children) {
-      if (typeof c === 'object' && c !== null) {
-        values.push(c);
-        depths.push(d + 1);
+    // Indexed and for-in loops: Object.values allocated an array per object, on every unpack.
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const c: unknown = v[i];
+        if (typeof c === 'object' && c !== null) {
+          values.push(c);
+          depths.push(d + 1);
+        }
+      }
+    } else {
+      for (const k in v) {
+        if (!Object.prototype.hasOwnProperty.call(v, k)) continue;
+        const c: unknown = (v as Record<string, unknown>)[k];
+        if (typeof c === 'object' && c !== null) {
+          values.push(c);
+          depths.push(d + 1);
+        }
       }
     }
   }

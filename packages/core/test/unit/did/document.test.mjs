@@ -56,3 +56,27 @@ test('DID URL parsing and absolute ids', () => {
   assert.equal(absoluteId('did:example:a', 'did:example:b#x'), 'did:example:b#x');
   assert.throws(() => parseDidUrl('#x'), (e) => e.code === 'ERR_MALFORMED');
 });
+
+test('a document that is not frozen is scanned, a frozen one indexed: the same methods and authorizations', async () => {
+  const deepFreeze = (v) => {
+    if (v && typeof v === 'object') {
+      Object.values(v).forEach(deepFreeze);
+      Object.freeze(v);
+    }
+    return v;
+  };
+  const docs = [alice, alice20, await resolvePeerDid(peer.did)].map((d) => structuredClone(d));
+  for (const doc of docs) {
+    const frozen = deepFreeze(structuredClone(doc));
+    assert.ok(!Object.isFrozen(doc) && Object.isFrozen(frozen));
+    const ids = allVerificationMethods(frozen).map((vm) => vm.id);
+    const relative = ids.map((id) => id.slice(id.indexOf('#')));
+    for (const id of [...ids, ...relative, '#nope', `${doc.id}#nope`]) {
+      assert.deepEqual(findVerificationMethod(doc, id), findVerificationMethod(frozen, id), id);
+      for (const rel of ['authentication', 'keyAgreement', 'assertionMethod', 'capabilityInvocation', 'capabilityDelegation']) {
+        assert.equal(isAuthorized(doc, rel, id), isAuthorized(frozen, rel, id), `${rel} ${id}`);
+      }
+    }
+    assert.ok(ids.some((id) => isAuthorized(doc, 'keyAgreement', id)), 'the documents authorize something');
+  }
+});

@@ -249,6 +249,20 @@ test('signed: packSigned with every DIDComm alg round-trips', async () => {
   }
 });
 
+test('signed: metadata.signedMessage is the JWS text as received, signed alone or inside authcrypt', async () => {
+  const m = plain({ from: ALICE, to: [BOB] });
+  const { packed } = await packSigned(m, { signBy: 'did:example:alice#key-1', resolver, secrets: alice });
+  // Another serialization of the same JWS (indented, members reordered): a record of what was
+  // received must be this text, not our re-serialization of it.
+  const v = JSON.parse(packed);
+  const received = JSON.stringify({ signatures: v.signatures, payload: v.payload }, null, 2);
+  assert.equal((await unpack(received, opts)).metadata.signedMessage, received);
+  const sealed = await packEncrypted(m, { to: BOB, from: ALICE, signBy: 'did:example:alice#key-1', resolver, secrets: alice, forward: false });
+  const inner = (await unpack(sealed.packed, opts)).metadata.signedMessage;
+  assert.deepEqual(JSON.parse(inner).signatures[0].header, { kid: 'did:example:alice#key-1' });
+  assert.deepEqual((await unpack(inner, opts)).message, m);
+});
+
 // ---- JOSE members we do not authenticate (bugs found while writing these tests) ----
 
 test('JWE with an aad member -> UNSUPPORTED (it would otherwise be accepted unauthenticated)', async () => {
