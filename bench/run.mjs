@@ -4,7 +4,8 @@
 // node:crypto) measured in the same slices (target: at least 3x didcomm-node or at least 0.9 of
 // the floor, on every scenario), then the mediator (bench/mediator.mjs:
 // forwards/s against floors, live-mode latency), then the mediator under attack (bench/attack.mjs).
-// The filter `mediator` runs only the mediator part, `attack` only the attack phase; any other
+// The filter `mediator` runs only the mediator part, `attack` only the attack phase, `core` only
+// the core scenarios; any other
 // filter only the core scenarios it matches. See bench/README.md.
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -38,7 +39,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a.startsWith('--attack-time=')) attackMs = Number(a.slice(14));
   else if (a.startsWith('--sessions=')) sessions = Number(a.slice(11));
   else if (a === '--help' || a === '-h') {
-    console.log('usage: node bench/run.mjs [filter | mediator | attack | live-many] [--json [file]] [--time=ms per measurement (default 1000)] [--rounds=N slices of it (default 10)] [--mediator-time=ms per server (default 10000)] [--attack-time=ms per attack (default 6000)] [--sessions=N live sessions in live-many (default 1000)]');
+    console.log('usage: node bench/run.mjs [filter | mediator | attack | live-many | unit-costs] [--json [file]] [--time=ms per measurement (default 1000)] [--rounds=N slices of it (default 10)] [--mediator-time=ms per server (default 10000)] [--attack-time=ms per attack (default 6000)] [--sessions=N live sessions in live-many (default 1000)]');
     process.exit(0);
   } else filter = a.toLowerCase();
 }
@@ -57,7 +58,9 @@ const attackOnly = filter === 'attack';
 const liveManyOnly = filter === 'live-many';
 const mediatorOnly = filter === 'mediator' || filter === 'v1' || attackOnly || liveManyOnly;
 const all = await buildScenarios();
-const scenarios = mediatorOnly ? [] : all.filter((s) => !filter || s.name.toLowerCase().includes(filter));
+// `core`: every core scenario and nothing else.
+const coreOnly = filter === 'core';
+const scenarios = mediatorOnly ? [] : all.filter((s) => !filter || coreOnly || s.name.toLowerCase().includes(filter));
 if (scenarios.length === 0 && !mediatorOnly) {
   console.error(`no scenario matches "${filter}"; scenarios:\n  ${all.map((s) => s.name).join('\n  ')}`);
   process.exit(1);
