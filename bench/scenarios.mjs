@@ -17,8 +17,13 @@ export async function buildScenarios() {
   const TR = theirResolver(docs);
   // The crypto floor of each scenario (bench/floors.mjs): the same operation by hand on node:crypto.
   const F = makeFloors(docs);
-  const S = (p) => new InMemorySecrets(p.secrets);
-  const TS = (p) => theirSecrets(p.secrets);
+  // Each party's secrets resolver, made once for both sides, as an agent holds its own.
+  const once = (make) => {
+    const made = new Map();
+    return (p) => made.get(p) ?? made.set(p, make(p.secrets)).get(p);
+  };
+  const S = once((secrets) => new InMemorySecrets(secrets));
+  const TS = once(theirSecrets);
   const kid = (p, frag) => `${p.did}#${frag}`;
   // Recipients hold their own secrets only; carol holds one of her ten keys.
   const carolOne = { secrets: carol.secrets.slice(0, 1) };
