@@ -7,7 +7,7 @@
 // Memory per idle live session is bench/live-many.mjs's (10,000 sessions): only a rough figure
 // from this run's few sessions is printed here.
 // `node bench/unit-costs.mjs [--rate=N] [--time=ms] [--sessions=N] [--json=file]`, or
-// `npm run bench -- unit-costs`. About two minutes on 2 cores.
+// `npm run bench -- unit-costs`. About two and a half minutes on 2 cores, mostly fixed phase lengths.
 //
 // Processes: this one orchestrates and reads /proc (Linux) for CPU per thread and per
 // PostgreSQL backend; each mediator is bench/live-many-mediator.mjs (the mediator's own command
