@@ -331,12 +331,13 @@ export class Mediator implements TransportHost {
 }
 
 /**
- * Messages that carry more than this (attachments, base64) are packed on the main thread. The
+ * Answers that carry more than this (attachments, base64) are packed on the main thread. The
  * unread-answers bound (http.ts) counts an answer once it is written: while the main thread
  * packs a big delivery the requests behind it wait, then meet the bound, but packed on a worker
  * every pipelined delivery-request of a client that reads nothing passes it before the first
- * answer is written (attack-http-unread.test.mjs). Live deliveries under a stream, statuses and
- * grants are far smaller.
+ * answer is written (attack-http-unread.test.mjs). Live deliveries are no answers (no thid):
+ * one is in flight per account, and under load they grow to hundreds of KB, so they stay in
+ * the pool whatever their size; statuses and grants are small.
  */
 const POOL_PACK_MAX_BYTES = 64 * 1024;
 
@@ -348,7 +349,7 @@ const POOL_PACK_MAX_BYTES = 64 * 1024;
 function poolPacker(u: ForwardUnwrapper) {
   return (message: Message, o: PackEncryptedOptions) => {
     let attached = 0;
-    for (const a of message.attachments ?? []) attached += typeof a.data?.base64 === 'string' ? a.data.base64.length : a.data?.json !== undefined ? Infinity : 0;
+    if (message.thid !== undefined) for (const a of message.attachments ?? []) attached += typeof a.data?.base64 === 'string' ? a.data.base64.length : a.data?.json !== undefined ? Infinity : 0;
     if (attached > POOL_PACK_MAX_BYTES) return packEncrypted(message, o);
     const { resolver: _resolver, secrets: _secrets, ...options } = o;
     return u.pack!(message, options);
