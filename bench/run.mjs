@@ -99,10 +99,11 @@ for (const s of scenarios) {
     const before = memory();
     const [ours, theirs, floor] = await measureSides([run(s.ours), s.theirs && run(s.theirs), run(s.floor)], { ms, warmupMs, rounds });
     const after = memory();
-    const ratio = theirs ? ours.opsPerSec / theirs.opsPerSec : undefined;
-    const floorRatio = ours.opsPerSec / floor.opsPerSec;
+    const ratio = theirs ? pairedRatio(ours.slices, theirs.slices) : undefined;
+    const floorRatio = pairedRatio(ours.slices, floor.slices);
     const row = {
       scenario: s.name, op, ours: ours.opsPerSec, theirs: theirs?.opsPerSec, ratio, floor: floor.opsPerSec, floorRatio,
+      slices: { ours: ours.slices, theirs: theirs?.slices, floor: floor.slices },
       heapBeforeMiB: before.heapMiB, heapAfterMiB: after.heapMiB, rssBeforeMiB: before.rssMiB, rssAfterMiB: after.rssMiB,
     };
     row.meetsTarget = meets(row);
@@ -165,6 +166,16 @@ if (jsonFile) {
 }
 // The mediator part leaves nothing running, but didcomm-node's WASM and the test agents' timers may linger.
 process.exit(0);
+
+/**
+ * ours / other as the median of each round's ratio: the two slices of a round are adjacent in
+ * time, so a load that drifts over the measurement cancels out of each round's ratio, where the
+ * ratio of two medians taken over all rounds would carry it.
+ */
+function pairedRatio(a, b) {
+  const r = a.map((x, i) => x / b[i]).sort((x, y) => x - y);
+  return r.length % 2 ? r[r.length >> 1] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+}
 
 /**
  * Before timing a floor, check it does the operation: it reads our wire, we read what it packs,
