@@ -1,6 +1,6 @@
-// The forward's decryption, and the unpack of requests to the mediator (authcrypt), on a pool
-// of worker threads, so every core decrypts while the main thread keeps HTTP, WebSocket and
-// SQLite. Each worker gets the mediator's secrets once at
+// The forward's decryption, the unpack of requests to the mediator (authcrypt) and the packing
+// of its answers and live deliveries, on a pool of worker threads, so every core does crypto
+// while the main thread keeps HTTP, WebSocket and SQLite. Each worker gets the mediator's secrets once at
 // start. Requests that arrive in the same turn of the event loop go to a worker in one message (batched), to
 // the worker with the fewest in flight.
 import { availableParallelism } from 'node:os';
