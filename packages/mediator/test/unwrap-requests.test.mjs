@@ -122,3 +122,46 @@ test('authcrypted requests are unpacked by a worker; what it refuses is answered
     await m.stop();
   }
 });
+
+test('live deliveries are packed by a worker whatever their size, big pickup answers on the main thread; workers hold live accounts\' documents', async () => {
+  const m = await testMediator({ unwrapWorkers: 1 });
+  const resolver = createResolver();
+  const alice = await makeClient(resolver);
+  const bob = await mediatedClient(m.did, resolver);
+  const pool = m.mediator.unwrapper;
+  const packed = [];
+  const pins = [];
+  const pack = pool.pack.bind(pool);
+  pool.pack = (message, options) => {
+    packed.push(message.type.split('/').pop());
+    return pack(message, options);
+  };
+  for (const name of ['pin', 'unpin']) {
+    const inner = pool[name].bind(pool);
+    pool[name] = (did) => {
+      pins.push(`${name} ${did}`);
+      inner(did);
+    };
+  }
+  const big = 'x'.repeat(100_000);
+  try {
+    // Polled over HTTP: a 100 kB answer is packed on the main thread (the unread-answers bound).
+    await alice.agent.send({ id: newId(), type: 'https://didcomm.org/basicmessage/2.0/message', from: alice.did, to: [bob.did], created_time: Math.floor(Date.now() / 1000), body: { content: big } });
+    packed.length = 0;
+    assert.equal((await bob.client.pickup()).messages.length, 1);
+    assert.equal(packed.includes('delivery'), false, `packed in the pool: ${packed}`);
+    // Live over the WebSocket: the delivery of as big a message is packed in the pool.
+    await bob.client.live(true);
+    assert.deepEqual(pins, [`pin ${bob.accountDid}`]);
+    await alice.agent.send({ id: newId(), type: 'https://didcomm.org/basicmessage/2.0/message', from: alice.did, to: [bob.did], created_time: Math.floor(Date.now() / 1000), body: { content: big } });
+    await bob.waitFor(2, 5000);
+    assert.equal(packed.includes('delivery'), true, `packed in the pool: ${packed}`);
+    await bob.agent.stop();
+    for (let i = 0; i < 100 && pins.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(pins, [`pin ${bob.accountDid}`, `unpin ${bob.accountDid}`], 'let go when the connection closes');
+  } finally {
+    await alice.agent.stop();
+    await bob.agent.stop();
+    await m.stop();
+  }
+});
