@@ -228,11 +228,16 @@ export class Mediator implements TransportHost {
     const alg = peekAlg(packed);
     const u = this.unwrapper;
     let unpacked: Unpacked | undefined;
+    // A WebSocket's requests go to one worker, which answers in the order sent unless one waits
+    // on a DID resolution, so they are dispatched in the order they came (an acknowledgement
+    // before the status request after it) about as when unpacked here; with several workers
+    // and no key they would be dispatched in whatever order the workers finish.
+    const key = session?.kind === 'ws' ? session.id : undefined;
     if (alg?.startsWith('ECDH-ES')) {
       const started = performance.now();
       this.metrics.inc('didcomm_mediator_unpacked_total', { thread: u.unwrapForward ? 'worker' : 'main' });
       // A pool hands back an anoncrypted request (no forward) already unpacked for the agent.
-      const got = u.unwrapForwardOrRequest ? await u.unwrapForwardOrRequest(packed) : await unwrapForward(u, packed, this.ctx.limits.maxForwardPayloads);
+      const got = u.unwrapForwardOrRequest ? await u.unwrapForwardOrRequest(packed, key) : await unwrapForward(u, packed, this.ctx.limits.maxForwardPayloads);
       if (got && 'next' in got) return this.#queue(got, started);
       if (got) unpacked = got;
     }
@@ -244,7 +249,7 @@ export class Mediator implements TransportHost {
     // peeked out of some other text costs a hop, not a different answer.
     if (!unpacked && alg !== undefined && u.unpackRequest) {
       this.metrics.inc('didcomm_mediator_unpacked_total', { thread: 'worker' });
-      unpacked = await u.unpackRequest(packed);
+      unpacked = await u.unpackRequest(packed, key);
     }
     if (unpacked) return void (await this.agent.receiveUnpacked(unpacked, session));
     if (alg !== undefined) this.metrics.inc('didcomm_mediator_unpacked_total', { thread: 'main' });

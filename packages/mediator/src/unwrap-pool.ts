@@ -86,6 +86,13 @@ export interface WorkerPool extends ForwardUnwrapper {
   utilization(): number[];
 }
 
+/** A string's slot, for keyed requests (djb2). */
+function hash(key: string): number {
+  let h = 5381;
+  for (let i = 0; i < key.length; i++) h = ((h << 5) + h + key.charCodeAt(i)) >>> 0;
+  return h;
+}
+
 export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   const size = Math.max(1, o.size ?? availableParallelism());
   const url = new URL('./unwrap-worker.js', import.meta.url);
@@ -144,11 +151,13 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
     }
   };
 
-  const submit = <T>(item: string | PackJob, mode: Mode): Promise<T> => {
+  /** `key`: requests with one key go to one worker, so they come back in the order sent. */
+  const submit = <T>(item: string | PackJob, mode: Mode, key?: string): Promise<T> => {
     if (closed) return Promise.reject(new Error('the unwrap pool is closed'));
     if (startError) return Promise.reject(startError);
     let slot = slots[0];
-    for (const s of slots) if (s.inFlight.size < slot.inFlight.size) slot = s;
+    if (key !== undefined) slot = slots[hash(key) % slots.length];
+    else for (const s of slots) if (s.inFlight.size < slot.inFlight.size) slot = s;
     const id = ++nextId;
     return new Promise<T>((resolve, reject) => {
       slot.inFlight.set(id, { resolve, reject });
@@ -168,8 +177,8 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   };
   const requests: Pick<ForwardUnwrapper, 'unpackRequest' | 'unwrapForwardOrRequest' | 'pack' | 'pin' | 'unpin'> = o.requestPolicy
     ? {
-        unwrapForwardOrRequest: (packed) => submit<ForwardParts | Unpacked>(packed, Mode.PartsOrRequest),
-        unpackRequest: (packed) => submit<Unpacked>(packed, Mode.Request),
+        unwrapForwardOrRequest: (packed, key) => submit<ForwardParts | Unpacked>(packed, Mode.PartsOrRequest, key),
+        unpackRequest: (packed, key) => submit<Unpacked>(packed, Mode.Request, key),
         pack: (message, options) => submit<{ packed: string }>({ message, options }, Mode.Pack),
         pin(did) {
           const n = pins.get(did) ?? 0;

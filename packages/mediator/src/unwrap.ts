@@ -29,13 +29,15 @@ export interface ForwardUnwrapper {
    * unpacked again under `requestPolicy` (the mediator's agent's), as the agent's own unpack
    * would have returned it, so the main thread need not decrypt it a second time.
    */
-  unwrapForwardOrRequest?(packed: string): Promise<ForwardParts | Unpacked>;
+  unwrapForwardOrRequest?(packed: string, key?: string): Promise<ForwardParts | Unpacked>;
   /**
    * Optional, off the calling thread: unpack a request to the mediator itself (authcrypt, a
    * signature) under `requestPolicy`, with the same result and errors as core's unpack, so the
-   * main thread only dispatches it (Agent.receiveUnpacked).
+   * main thread only dispatches it (Agent.receiveUnpacked). Requests with one `key` (a
+   * connection's) go to one thread, which answers them in the order given unless one waits
+   * on a DID resolution.
    */
-  unpackRequest?(packed: string): Promise<Unpacked>;
+  unpackRequest?(packed: string, key?: string): Promise<Unpacked>;
   /**
    * Optional, off the calling thread: core's packEncrypted with the mediator's secrets and a
    * resolver of core's (the agent's `pack`), for replies and live deliveries.
