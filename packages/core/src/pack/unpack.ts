@@ -77,6 +77,10 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
   // The JSON text `value` was parsed from, when there is one: metadata.signedMessage is the JWS
   // as received, so it is that text, not the parsed value serialized again.
   let text: string | undefined;
+  // A forward is validated when it is checked for re-wrapping; when it turns out to be the
+  // message itself (a mediator unpacking it), the final validation does not run again.
+  let validated: Message | undefined;
+  const validate = (v: unknown): Message => (v !== undefined && v === validated ? validated : (validated = validateMessage(v, { requireBody: o.requireBody })));
   if (typeof packed === 'string') {
     // A UTF-16 unit is at least one UTF-8 byte and at most three, so count bytes only when it matters.
     if (packed.length > maxBytes || (packed.length * 3 > maxBytes && utf8(packed).length > maxBytes)) {
@@ -125,7 +129,7 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
       text = fromUtf8(plaintext);
       value = parseJson(text, 'decrypted payload');
       if (layer === 'anon' && o.unwrapReWrappingForward !== false) {
-        const inner = await reWrappedForwardPayload(value, o);
+        const inner = await reWrappedForwardPayload(value, o, validate);
         if (inner !== undefined) {
           metadata.reWrappedInForward = true;
           value = inner;
@@ -162,7 +166,7 @@ export async function unpack(packed: string | Record<string, unknown>, o: Unpack
     break;
   }
 
-  const message = validateMessage(value, { requireBody: o.requireBody });
+  const message = validate(value);
   metadata.anonymousSender = metadata.encrypted && !metadata.authenticated;
   if (decryptedWith) metadata.decryptedWithKid = decryptedWith;
   checkConsistency(message, { senderDid, signerDid, decryptedWith });
@@ -242,9 +246,9 @@ async function decryptLayer(jwe: ParsedJwe, layer: Layer, resolver: DIDResolver,
 }
 
 /** The message inside a forward addressed to one of our keys or DIDs, if `value` is one. */
-async function reWrappedForwardPayload(value: unknown, o: UnpackOptions): Promise<unknown> {
+async function reWrappedForwardPayload(value: unknown, o: UnpackOptions, validate: (v: unknown) => Message): Promise<unknown> {
   if (!isObject(value) || value.type !== 'https://didcomm.org/routing/2.0/forward') return undefined;
-  const fwd = parseForward(validateMessage(value));
+  const fwd = parseForward(validate(value));
   if (!fwd || fwd.forwarded.length !== 1) return undefined;
   const next = fwd.next;
   const inner = fwd.forwarded[0];
