@@ -9,14 +9,13 @@
 // (live-many-mediator.mjs, the mediator's own command line) and the load generator
 // (live-many-client.mjs: every wallet and every sender) run in their own. Loopback only; the
 // data folder is a temporary one, removed at the end; every phase has a deadline.
-import { fork } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../packages/mediator/dist/index.js';
-import { loadGenerator } from './child.mjs';
+import { loadGenerator, mediatorProcess } from './child.mjs';
 
 export const TARGETS = { rssPerSessionKiB: 20, liveP99Ms: 50, postP99Ms: 50, lost: 0, refused: 0 };
 
@@ -29,40 +28,6 @@ const freePort = () =>
       s.close(() => resolve(port));
     });
   });
-
-/** The mediator in its own process (with --expose-gc); `call(cmd)` asks it over IPC. */
-function startMediatorProcess(dir, flags, snapshotDir) {
-  const logFd = openSync(join(dir, 'mediator.log'), 'a');
-  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc'], env: { ...process.env, ...(snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {}) } });
-  closeSync(logFd);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  let n = 0;
-  const waiting = new Map();
-  child.on('message', (m) => {
-    if (m?.id !== undefined) {
-      waiting.get(m.id)?.(m.result);
-      waiting.delete(m.id);
-    }
-  });
-  const ready = new Promise((resolve, reject) => {
-    child.once('message', resolve);
-    exited.then((code) => reject(new Error(`the mediator exited (${code}); its log:\n${readFileSync(join(dir, 'mediator.log'), 'utf8').slice(-2000)}`)));
-  });
-  return {
-    ready,
-    call: (cmd) => new Promise((resolve) => {
-      const id = ++n;
-      waiting.set(id, resolve);
-      child.send({ id, cmd });
-    }),
-    close: async () => {
-      if (child.connected) child.send({ cmd: 'close' });
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-}
 
 /** didcomm_mediator_refused_total by reason. */
 async function refusals(url) {
@@ -95,7 +60,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const flags = ['--port', String(port), '--host', '127.0.0.1', '--data', data, '--log-level', 'error',
       '--max-connections-per-ip', String(sessions + 1000), '--max-connections', String(sessions + 1000), '--rate-limit', '1000000', ...mediatorFlags];
     // First start: the mediator makes its identity (its DID is needed for the wallets' DIDs).
-    med = startMediatorProcess(dir, flags);
+    med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000 });
     const { did } = await med.ready;
     await med.close();
 
@@ -112,7 +77,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const prepared = await gen.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
     log(`set up: ${sessions.toLocaleString('en-US')} accounts (DIDs made, store seeded) and ${prepared.count.toLocaleString('en-US')} forwards of ${prepared.meanBytes} B in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    med = startMediatorProcess(dir, flags, snapshotDir);
+    med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000, env: snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {} });
     const { url, wsUrl } = await med.ready;
     const refusedBefore = await refusals(url);
     const before = await med.call('memory');

@@ -15,14 +15,13 @@
 // DATABASE_URL or 127.0.0.1:5432 database `test`, in a schema of our own dropped at the end;
 // temporary folders are removed; every phase has a deadline. CPU time is what this bench
 // counts, not wall time, so it holds up on a shared machine better than latency does.
-import { fork } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { openStore } from '../packages/mediator/dist/index.js';
-import { loadGenerator } from './child.mjs';
+import { loadGenerator, mediatorProcess } from './child.mjs';
 
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const LATENCY_RATE = 20;
@@ -65,42 +64,6 @@ function threadSplit(pid, before, after, workers) {
   const worker = others.slice(0, workers).reduce((a, b) => a + b, 0);
   const rest = others.slice(workers).reduce((a, b) => a + b, 0);
   return { total: main + worker + rest, main, worker, rest };
-}
-
-/** A mediator in its own process (live-many-mediator.mjs); `call(cmd)` asks it over IPC. */
-function startMediator(dir, name, flags) {
-  const logFile = join(dir, `${name}.log`);
-  const logFd = openSync(logFile, 'a');
-  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc'] });
-  closeSync(logFd);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
-  let n = 0;
-  const waiting = new Map();
-  child.on('message', (m) => {
-    if (m?.id !== undefined) {
-      waiting.get(m.id)?.(m.result);
-      waiting.delete(m.id);
-    }
-  });
-  const ready = new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`${name}: not ready within 60 s`)), 60_000);
-    child.once('message', (m) => (clearTimeout(t), resolve(m)));
-    exited.then((code) => reject(new Error(`${name} exited (${code}); its log:\n${readFileSync(logFile, 'utf8').slice(-2000)}`)));
-  });
-  return {
-    ready,
-    call: (cmd) => new Promise((resolve) => {
-      const id = ++n;
-      waiting.set(id, resolve);
-      child.send({ id, cmd });
-    }),
-    close: async () => {
-      if (child.connected) child.send({ cmd: 'close' });
-      const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
 }
 
 /** The mediator's counters that name a unit of work: messages queued, delivered, acknowledged (summed over labels). */
@@ -309,7 +272,7 @@ export async function runUnitCosts({ rate: rateAll = 100, ms: msAll = 6000, warm
       const port = await freePort();
       const data = join(dir, 'sqlite');
       const flags = baseFlags(port, data);
-      let med = startMediator(dir, 'sqlite-first', flags);
+      let med = mediatorProcess(dir, { name: 'sqlite-first', flags });
       const { did } = await med.ready;
       await med.close();
       const genF = loadGenerator('./live-many-client.mjs');
@@ -318,7 +281,7 @@ export async function runUnitCosts({ rate: rateAll = 100, ms: msAll = 6000, warm
       const pairsF = await genF.call('accounts', { n: fwdAccounts, mediatorDid: did });
       const pairsL = await genL.call('accounts', { n: sessions, mediatorDid: did });
       await seed({ data }, [...pairsF, ...pairsL]);
-      med = startMediator(dir, 'sqlite', flags);
+      med = mediatorProcess(dir, { name: 'sqlite', flags });
       meds.push(med);
       const { url, wsUrl, pid } = await med.ready;
       const watch = [{ name: 'mediator', pid, url, med, workers: 1 }];
@@ -369,7 +332,7 @@ export async function runUnitCosts({ rate: rateAll = 100, ms: msAll = 6000, warm
       // One public URL for both instances: the same mediator DID (the identity lives in the database).
       const pub = `http://127.0.0.1:${portA}/`;
       const flagsFor = (port, app) => [...baseFlags(port, join(dir, `pg-${app}`)), '--store', pgUrl(app), '--pg-schema', schema, '--public-url', pub];
-      let medA = startMediator(dir, 'pg-first', flagsFor(portA, 'a'));
+      let medA = mediatorProcess(dir, { name: 'pg-first', flags: flagsFor(portA, 'a') });
       const { did } = await medA.ready;
       await medA.close();
       const genF = loadGenerator('./live-many-client.mjs');
@@ -378,8 +341,8 @@ export async function runUnitCosts({ rate: rateAll = 100, ms: msAll = 6000, warm
       const pairsF = await genF.call('accounts', { n: fwdAccounts, mediatorDid: did });
       const pairsL = await genL.call('accounts', { n: sessions, mediatorDid: did });
       await seed({ store: PG_URL, pgSchema: schema }, [...pairsF, ...pairsL]);
-      medA = startMediator(dir, 'pg-a', flagsFor(portA, 'a'));
-      const medB = startMediator(dir, 'pg-b', flagsFor(portB, 'b'));
+      medA = mediatorProcess(dir, { name: 'pg-a', flags: flagsFor(portA, 'a') });
+      const medB = mediatorProcess(dir, { name: 'pg-b', flags: flagsFor(portB, 'b') });
       meds.push(medA, medB);
       const a = await medA.ready;
       const b = await medB.ready;
