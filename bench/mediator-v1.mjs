@@ -22,8 +22,10 @@ export async function runV1Bench({ ms = 6000, connections = 32, bytes = 3000, ro
     log(`mediator v1 vs v2 forwards | node ${process.version} | ${cpus()[0]?.model ?? 'cpu?'} x${availableParallelism()} | load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} | ${connections} connections, ${ms} ms per protocol in ${rounds} alternating slices (each after ${sliceWarmupMs} ms unmeasured)`);
     const v2 = await gens.v2.call('setup', { url: m.url, did: m.did, accounts: 16, forwards: 2000, liveMessages: 0, liveTo: m.did, bytes });
     // The same size as the v2 forwards came out, so the two columns carry alike.
-    const v1 = await gens.v1.call('setup', { url: m.url, accounts: 16, forwards: 2000, bytes: v2.meanBytes });
-    log(`set up: 16 accounts each, 2,000 distinct forwards each; v2 ${v2.meanBytes} B, v1 ${v1.meanBytes} B on average; unwrap workers ${m.mediator.unwrapper.size ?? 0} (v2 only: v1 envelopes are opened on the main thread)`);
+    // The mediator refuses a v1 forward it saw already (its @id, as a replay), so v1 needs as many
+    // distinct forwards as the run sends; v2 forwards are not remembered, so 2,000 go round.
+    const v1 = await gens.v1.call('setup', { url: m.url, accounts: 16, forwards: 30_000, bytes: v2.meanBytes });
+    log(`set up: 16 accounts each, 2,000 distinct v2 forwards and 30,000 v1 forwards (each sent once); v2 ${v2.meanBytes} B, v1 ${v1.meanBytes} B on average; unwrap workers ${m.mediator.unwrapper.size ?? 0} (v2 only: v1 envelopes are opened on the main thread)`);
     const results = { v2: [], v1: [] };
     for (let round = 0; round < rounds; round++) {
       for (const k of round % 2 === 0 ? ['v2', 'v1'] : ['v1', 'v2']) {
