@@ -1,6 +1,7 @@
 // didcomm-node 0.4.1 (didcomm-rust in WASM) as a peer: its view of our DID documents, its
 // resolver and secrets shapes, and pack/unpack wrappers that always free WASM messages.
-// Test code only: what we emit never changes to suit it (see ../shared/PEERS.md).
+// Test code only: what we emit never changes to suit it; didcomm-node 0.4.1 reads older
+// document shapes (2020 suite types, its own service spelling), so they are converted here.
 import didcommNode from 'didcomm-node';
 
 export const { Message } = didcommNode;

@@ -1,6 +1,6 @@
 // An agent built on didcomm-node 0.4.1 (test code only) and ours, over real HTTP on
 // 127.0.0.1: it pings us and gets our response; we ping it and get its response. It reads
-// our did:peer documents through the adapter's converted view (see ../shared/PEERS.md).
+// our did:peer documents through the adapter's converted view (its resolver reads older document shapes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
