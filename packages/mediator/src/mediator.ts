@@ -40,6 +40,9 @@ import { forwardParts, inlineUnwrapper, peekAlg, unwrapForward, type ForwardPart
  */
 export const REQUEST_POLICY: UnpackPolicy = {};
 
+/** The limits a caller leaves out. */
+const LIMIT_DEFAULTS = { maxDeliveryMessages: 100, maxDeliveryBytes: 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, resolverCache: 1000 };
+
 /** Live deliveries to one account start at most this often (ms); see Mediator#deliverLive. */
 const LIVE_SPACING_MS = 5;
 
@@ -126,10 +129,11 @@ export class Mediator implements TransportHost {
     this.store = o.store;
     this.metrics = o.metrics ?? new Metrics();
     this.#logger = o.logger;
+    const limits: Required<MediatorLimits> = { ...LIMIT_DEFAULTS, ...(Object.fromEntries(Object.entries(o.limits).filter(([, v]) => v !== undefined)) as MediatorLimits) };
     // Live accounts' documents are held while they are live (every delivery and acknowledgement
     // needs them), whatever their number; the others share a bounded cache (resolver.ts).
-    const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: o.limits.resolverCache ?? 1000 } }));
-    const u = (this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: o.limits.maxMessageBytes, compat: o.compat } }));
+    const resolver = new PinningResolver(o.resolver ?? createResolver({ cache: { maxEntries: limits.resolverCache } }));
+    const u = (this.unwrapper = o.unwrapper ?? inlineUnwrapper({ resolver, secrets: o.identity.secrets, policy: { maxBytes: limits.maxMessageBytes, compat: o.compat } }));
     // Workers that pack and unpack for live accounts hold their documents too.
     this.live = new LiveSessions({
       first: (account) => {
@@ -144,7 +148,7 @@ export class Mediator implements TransportHost {
     // The mediator sends only to DIDs that route through itself (what it sends is queued for
     // them) or over return routes; it makes no outbound connections a sender could aim.
     this.agent = new Agent({ did: o.identity.dids, secrets: o.identity.secrets, resolver, logger: o.logger, transports: [selfTransport(this, o.identity.endpoints)], retry: { attempts: 1 }, unpackPolicy: REQUEST_POLICY,
-      replay: { idsPerSender: o.limits.replayIdsPerSender ?? 1000, maxMessageAgeSeconds: o.limits.maxMessageAgeSeconds ?? 600 },
+      replay: { idsPerSender: limits.replayIdsPerSender, maxMessageAgeSeconds: limits.maxMessageAgeSeconds },
       ...(u.pack ? { pack: poolPacker(u) } : {}),
     });
     const access = o.access ?? 'open';
@@ -152,7 +156,7 @@ export class Mediator implements TransportHost {
       did: o.identity.did,
       store: o.store,
       agent: this.agent,
-      limits: { maxDeliveryMessages: 100, maxDeliveryBytes: 1024 * 1024, accountRateLimit: Infinity, maxMessageAgeSeconds: 600, replayIdsPerSender: 1000, maxForwardPayloads: 10, maxRecipients: 1000, resolverCache: 1000, ...o.limits },
+      limits,
       live: this.live,
       logger: o.logger,
       metrics: this.metrics,
@@ -171,7 +175,7 @@ export class Mediator implements TransportHost {
       if (this.live.entries(account).length === 0) return;
       this.#deliverLive(account, ids, messages);
     });
-    const every = Math.min(60_000, Math.max(1000, (o.limits.retentionSeconds * 1000) / 4));
+    const every = Math.min(60_000, Math.max(1000, (limits.retentionSeconds * 1000) / 4));
     this.#purgeTimer = setInterval(() => void this.purge(), every);
     this.#purgeTimer.unref();
   }

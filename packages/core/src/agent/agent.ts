@@ -270,11 +270,10 @@ export class Agent implements TransportHost {
           created_time: Math.floor(Date.now() / 1000),
           ...reply,
         } as Message;
-        if (metadata.authenticated) return void (await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined }));
-        // The sender is only claimed: answer on the requesting connection when it asked for a
-        // return route, else as the handler chose (its endpoint), never over a channel that the
-        // claimed DID opened for itself.
-        await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined, useReturnRoutes: false });
+        // A sender that is only claimed is answered on the requesting connection when it asked
+        // for a return route, else as the handler chose (its endpoint), never over a channel
+        // that the claimed DID opened for itself.
+        await this.send(full, { anonymous: options?.anonymous, session: returnRouted ? session : undefined, useReturnRoutes: metadata.authenticated });
       },
     };
   }
