@@ -3,6 +3,7 @@
 // { id, error } to each { id, cmd, ... } (mediator-load.mjs, attacker.mjs).
 import { fork } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,3 +77,14 @@ export function mediatorProcess(dir, { name = 'mediator', flags = [], env = {}, 
     },
   };
 }
+
+/** A TCP port free on 127.0.0.1 now (for a mediator process started on it). */
+export const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });

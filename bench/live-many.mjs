@@ -10,24 +10,13 @@
 // (live-many-client.mjs: every wallet and every sender) run in their own. Loopback only; the
 // data folder is a temporary one, removed at the end; every phase has a deadline.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../packages/mediator/dist/index.js';
-import { loadGenerator, mediatorProcess } from './child.mjs';
+import { freePort, loadGenerator, mediatorProcess } from './child.mjs';
 
 export const TARGETS = { rssPerSessionKiB: 20, liveP99Ms: 50, postP99Ms: 50, lost: 0, refused: 0 };
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 
 /** didcomm_mediator_refused_total by reason. */
 async function refusals(url) {

@@ -21,23 +21,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { openStore } from '../packages/mediator/dist/index.js';
-import { loadGenerator, mediatorProcess } from './child.mjs';
+import { freePort, loadGenerator, mediatorProcess } from './child.mjs';
 
 const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const LATENCY_RATE = 20;
 const TICK_MS = 1000 / 100; // USER_HZ: /proc counts CPU in 10 ms ticks on Linux
 
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    import('node:net').then(({ createServer }) => {
-      const s = createServer();
-      s.once('error', reject);
-      s.listen(0, '127.0.0.1', () => {
-        const { port } = s.address();
-        s.close(() => resolve(port));
-      });
-    });
-  });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** utime + stime of a process or thread, in ms (undefined when it is gone). */
