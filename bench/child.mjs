@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Fork `script` (relative to bench/); `call(cmd, args)` resolves with its answer. */
-export function loadGenerator(script = './mediator-load.mjs') {
-  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export function loadGenerator(script = './mediator-load.mjs', { execArgv = [] } = {}) {
+  const child = fork(fileURLToPath(new URL(script, import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   let n = 0;
   const waiting = new Map();
   child.on('message', (m) => {
@@ -42,10 +42,10 @@ export function loadGenerator(script = './mediator-load.mjs') {
  * The mediator of live-many-mediator.mjs in its own process (with --expose-gc), its output in
  * `<dir>/<name>.log`; `ready` resolves with its first message, `call(cmd)` asks it over IPC.
  */
-export function mediatorProcess(dir, { name = 'mediator', flags = [], env = {}, readyTimeoutMs = 60_000 } = {}) {
+export function mediatorProcess(dir, { name = 'mediator', flags = [], env = {}, execArgv = [], readyTimeoutMs = 60_000 } = {}) {
   const logFile = join(dir, `${name}.log`);
   const logFd = openSync(logFile, 'a');
-  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc'], env: { ...process.env, ...env } });
+  const child = fork(fileURLToPath(new URL('./live-many-mediator.mjs', import.meta.url)), flags, { stdio: ['ignore', logFd, logFd, 'ipc'], execArgv: ['--expose-gc', ...execArgv], env: { ...process.env, ...env } });
   closeSync(logFd);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(signal ?? code)));
   let n = 0;

@@ -15,6 +15,7 @@
 //   stats  this process's memory; exit
 import { connect } from 'node:net';
 import WebSocket from 'ws';
+import { startProfile } from './profile.mjs';
 import { PICKUP, createDID, createResolver, InMemorySecrets, newId, packEncrypted, unpack, wrapInForward } from '../packages/core/dist/index.js';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -31,7 +32,7 @@ const stats = { deliveries: 0, messages: 0, acks: 0, badFrames: 0, ackErrors: 0,
 
 process.on('message', async (m) => {
   try {
-    const cmds = { accounts: makeAccounts, open, prepare, live, stats: () => ({ ...stats, memory: process.memoryUsage() }), exit };
+    const cmds = { accounts: makeAccounts, open, prepare, live: profiled, stats: () => ({ ...stats, memory: process.memoryUsage() }), exit };
     const result = cmds[m.cmd] ? await cmds[m.cmd](m) : null;
     process.send({ id: m.id, result });
   } catch (e) {
@@ -160,6 +161,17 @@ function percentiles(values) {
   return { n: a.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: a.length ? a[a.length - 1] : NaN };
 }
 
+/** `live`, profiled into o.profileDir (this thread, the live phase only) when it is set. */
+async function profiled(o) {
+  if (!o.profileDir) return live(o);
+  const stop = await startProfile(o.profileDir, 'generator-live');
+  try {
+    return await live(o);
+  } finally {
+    await stop();
+  }
+}
+
 /** Paced forwards over keep-alive sockets (mediator-load.mjs's way), then up to drainMs for the deliveries. */
 async function live(o) {
   const u = new URL(o.url);
@@ -212,9 +224,22 @@ async function live(o) {
     lost: ok.filter((e) => e.deliveredAt === undefined).length,
     live: percentiles(ok.filter((e) => e.deliveredAt !== undefined).map((e) => e.deliveredAt - e.sentAt)),
     post: percentiles(measured.filter((e) => e.answeredAt !== undefined).map((e) => e.answeredAt - e.sentAt)),
+    // Per 250 ms of sending, warm-up included: the worst latency of what was sent then (where a stall was).
+    timeline: timeline(entries.filter((e) => e.status >= 200 && e.status < 300), t0, 250),
     cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100,
     loopBusy: performance.eventLoopUtilization(cpuAt.elu).utilization,
   };
+}
+
+/** The worst POST-to-delivery latency (ms, rounded) of the messages sent in each `step` ms from t0. */
+function timeline(entries, t0, step) {
+  const worst = [];
+  for (const e of entries) {
+    const i = Math.floor((e.sentAt - t0) / step);
+    const v = e.deliveredAt === undefined ? Infinity : e.deliveredAt - e.sentAt;
+    if (i >= 0) worst[i] = Math.max(worst[i] ?? 0, v);
+  }
+  return Array.from(worst, (v) => (v === undefined ? null : Math.round(v)));
 }
 
 /** A keep-alive socket; answers (content-length bodies, as the mediator sends) settle its requests in order. */

@@ -8,6 +8,7 @@
 import { writeHeapSnapshot } from 'node:v8';
 import { join } from 'node:path';
 import { parseConfig, startMediator } from '../packages/mediator/dist/index.js';
+import { startProfile } from './profile.mjs';
 
 const config = parseConfig(process.argv.slice(2), { MEDIATOR_PASSPHRASE: 'live-many bench' });
 const m = await startMediator({ ...config, scryptN: 2 ** 10 }, { chatDir: null });
@@ -16,7 +17,14 @@ process.send({ ready: true, url: m.url, wsUrl: m.wsUrl, did: m.did, pid: process
 let closing;
 const close = () => (closing ??= m.close().catch(() => undefined).then(() => process.exit(0)));
 let mark = { cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), t: performance.now() };
+let stopProfile;
 const answers = {
+  // The main thread's CPU profile of one phase (bench/profile.mjs), into --profile's folder.
+  'profile-start': async () => {
+    stopProfile = await startProfile(process.env.LIVE_MANY_PROFILE, 'mediator-main-live');
+    return null;
+  },
+  'profile-stop': async () => (stopProfile ? stopProfile() : null),
   memory: async () => {
     for (let i = 0; i < 2; i++) {
       globalThis.gc?.();

@@ -2,7 +2,7 @@
 // live mode, and forwards at a fixed rate to random accounts, each delivery acknowledged by its
 // recipient. Measures the mediator's RSS per idle live session, live latency (POST written to
 // the delivery frame read), the POSTs' latency, messages lost and refused, and the mediator's CPU.
-// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--json=file]`,
+// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--profile=DIR] [--json=file] [-- mediator flags]`,
 // or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md.
 //
 // Processes: this one orchestrates (and pre-seeds the store); the mediator
@@ -32,9 +32,10 @@ async function refusals(url) {
 }
 const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
 
-export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, log = console.log } = {}) {
+export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
   const data = join(dir, 'data');
+  const profileFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const gen = loadGenerator('./live-many-client.mjs');
   let med;
   const MiB = (b) => (b / 1048576).toFixed(1);
@@ -66,7 +67,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const prepared = await gen.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
     log(`set up: ${sessions.toLocaleString('en-US')} accounts (DIDs made, store seeded) and ${prepared.count.toLocaleString('en-US')} forwards of ${prepared.meanBytes} B in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000, env: snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {} });
+    med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000, execArgv: [...profileFlags, ...(process.env.LIVE_MANY_NODE_FLAGS ?? '').split(' ').filter(Boolean)], env: { ...(snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {}), ...(profileDir ? { LIVE_MANY_PROFILE: profileDir } : {}) } });
     const { url, wsUrl } = await med.ready;
     const refusedBefore = await refusals(url);
     const before = await med.call('memory');
@@ -101,11 +102,13 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     // Live: forwards at `rate` to random accounts; each delivery acknowledged by its wallet.
     const genBefore = await gen.call('stats');
     await med.call('mark');
-    const genLive = gen.call('live', { url, rate, warmupMs, ms, connections, drainMs });
+    if (profileDir) await med.call('profile-start');
+    const genLive = gen.call('live', { url, rate, warmupMs, ms, connections, drainMs, profileDir });
     await new Promise((r) => setTimeout(r, warmupMs));
     const warmCpu = await med.call('cpu');
     await med.call('mark');
     const live = await genLive;
+    if (profileDir) log(`  profiles of the live phase: ${await med.call('profile-stop')}, ${profileDir}/generator-live.cpuprofile; the mediator's threads, whole run: ${profileDir}/CPU.*`);
     const cpu = await med.call('cpu');
     const genStats = await gen.call('stats');
     const after = await med.call('memory');
@@ -116,6 +119,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const cpuPerMessageMs = (warmCpu.cpuMs + cpu.cpuMs) / delivered;
     log(`  live ${rate}/s: sent ${live.sent.toLocaleString('en-US')} (${live.measured.toLocaleString('en-US')} measured), accepted ${live.accepted}, refused ${live.refused}, unanswered ${live.unanswered}, lost ${live.lost} | POST to delivery frame p50 ${ms1(live.live.p50)} ms p90 ${ms1(live.live.p90)} ms p99 ${ms1(live.live.p99)} ms max ${ms1(live.live.max)} ms | POST answered p50 ${ms1(live.post.p50)} ms p99 ${ms1(live.post.p99)} ms`);
     log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${cpuPerMessageMs.toFixed(2)} ms CPU per message delivered (${delivered.toLocaleString('en-US')} delivered and acknowledged) | generator CPU ${Math.round(live.cpuPercent)}% (event loop busy ${Math.round(live.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | generator: ${genStats.deliveries} deliveries, ${genStats.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
+    if (live.timeline) log(`  worst latency of what was sent in each 250 ms (ms; | where the measured part starts): ${live.timeline.map((v, i) => (i === Math.round(warmupMs / 250) ? `| ${v}` : v)).join(' ')}`);
     const checks = [
       ['RSS per idle live session', `${KiB(perSession)} KiB`, `<= ${TARGETS.rssPerSessionKiB} KiB`, perSession / 1024 <= TARGETS.rssPerSessionKiB],
       ['live p99 (POST to delivery)', `${ms1(live.live.p99)} ms`, `< ${TARGETS.liveP99Ms} ms`, Number.isFinite(live.live.p99) && live.live.p99 < TARGETS.liveP99Ms],
@@ -139,10 +143,13 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
+  // What follows `--` goes to the mediator's command line (e.g. `-- --sqlite-writer thread`).
+  const dash = process.argv.indexOf('--', 2);
+  const args = process.argv.slice(2, dash < 0 ? undefined : dash);
+  const mediatorFlags = dash < 0 ? [] : process.argv.slice(dash + 1);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const num = (name) => (opt(name) !== undefined ? { [name === 'time' ? 'ms' : name === 'warmup' ? 'warmupMs' : name]: Number(opt(name)) } : {});
-  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots') });
+  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots'), profileDir: opt('profile'), mediatorFlags });
   const json = opt('json');
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);

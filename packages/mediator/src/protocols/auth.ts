@@ -47,10 +47,19 @@ export async function grantedAccount(ctx: InboundContext, m: MediatorContext): P
   return did;
 }
 
-/** Answer on the request's return route; without one there is no channel to answer on. */
-export async function respond(ctx: InboundContext, m: MediatorContext, reply: Omit<import('@didcomm-ts/core').Message, 'id'>): Promise<void> {
+/** Has the request a return route to answer on (an open session, return_route all or thread)? */
+export function canAnswer(ctx: InboundContext): boolean {
   const session = (ctx.state as { session?: { open: boolean } }).session;
   const rr = ctx.message.return_route;
-  if (session?.open && (rr === 'all' || rr === 'thread')) return ctx.reply(reply);
-  m.logger.debug('no return route: answer dropped', { type: reply.type, thid: ctx.message.id });
+  return session?.open === true && (rr === 'all' || rr === 'thread');
+}
+
+/**
+ * Answer on the request's return route; without one there is no channel to answer on. A
+ * function is called only when there is (a status costs store reads: a live wallet
+ * acknowledges every delivery without asking for one).
+ */
+export async function respond(ctx: InboundContext, m: MediatorContext, reply: Omit<import('@didcomm-ts/core').Message, 'id'> | (() => Promise<Omit<import('@didcomm-ts/core').Message, 'id'>>)): Promise<void> {
+  if (canAnswer(ctx)) return ctx.reply(typeof reply === 'function' ? await reply() : reply);
+  m.logger.debug('no return route: answer dropped', { type: typeof reply === 'function' ? undefined : reply.type, thid: ctx.message.id });
 }

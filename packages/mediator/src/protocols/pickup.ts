@@ -160,7 +160,7 @@ async function messagesReceived(ctx: InboundContext, m: MediatorContext, t: Pick
   release(heldBy(sessionOf(ctx)), ids as string[]);
   const n = await m.store.ack(account, ids as string[]);
   m.metrics.inc('didcomm_mediator_messages_acknowledged_total', undefined, n);
-  await respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx)) });
+  await respond(ctx, m, async () => ({ type: t.status, body: await statusBody(m, account, sessionOf(ctx)) }));
 }
 
 async function liveDeliveryChange(ctx: InboundContext, m: MediatorContext, t: PickupTypes) {

@@ -304,17 +304,7 @@ export class SqliteStore implements MediatorStore {
       if (acks.length === 0) return;
     }
     const writer = this.#writer;
-    if (!writer) {
-      for (const a of acks) {
-        try {
-          a.resolve(this.#ackHere(a.account, a.ids));
-        } catch (e) {
-          a.reject(e);
-        }
-      }
-      if (batch.length > 0) this.#flushHere(batch);
-      return;
-    }
+    if (!writer) return this.#flushHere(batch, acks);
     const items: Array<string | number> = [];
     const ids: string[] = [];
     for (const p of batch) {
@@ -338,9 +328,14 @@ export class SqliteStore implements MediatorStore {
     }
   }
 
-  /** Commit on this thread (':memory:', or without the writer thread). */
-  #flushHere(batch: Pending[]): void {
+  /**
+   * Commit on this thread (':memory:', or without the writer thread): the flush's enqueues and
+   * acknowledgements in one transaction, one fsync, as the writer thread does (an fsync per
+   * acknowledgement was 40% of the main thread with 1,000 live wallets acknowledging).
+   */
+  #flushHere(batch: Pending[], acks: PendingAck[] = []): void {
     const ids: Array<string | undefined> = [];
+    const acked: number[] = [];
     const now = Date.now();
     try {
       this.#db.transaction(() => {
@@ -349,12 +344,24 @@ export class SqliteStore implements MediatorStore {
           const stored = this.#writeGroup(rows, p.maxQueue, now);
           for (const r of rows) ids.push(stored ? r.id : undefined);
         }
+        for (const a of acks) acked.push(this.#ackRows(a.account, a.ids));
       })();
     } catch (e) {
       const f = this.#fault(e);
       for (const p of batch) p.reject(f);
+      // The acknowledgements rolled back with the batch: each again alone (on a full disk, in
+      // the space the reserve gave back), so that they still drain the disk.
+      for (const a of acks) {
+        try {
+          a.resolve(this.#ackHere(a.account, a.ids));
+        } catch (e2) {
+          a.reject(e2);
+        }
+      }
       return;
     }
+    acks.forEach((a, i) => a.resolve(acked[i]));
+    if (acks.length > 0) this.#afterAck();
     this.#settle(batch, ids, now);
   }
 
@@ -403,8 +410,9 @@ export class SqliteStore implements MediatorStore {
     return ids.map((id) => this.#st.fetchId.get(account, id)).filter((r): r is Row => r !== undefined).map(toQueued);
   }
   async ack(account: string, ids: string[]): Promise<number> {
-    if (!this.#writer || this.#closed) return this.#ackHere(account, ids);
-    // With the writer thread: in the next group commit, on its connection (one writer, no lock waits).
+    if (this.#closed) return this.#ackHere(account, ids);
+    // In the next group commit (on the writer thread's connection when there is one: one
+    // writer, no lock waits).
     return new Promise((resolve, reject) => {
       this.#pendingAcks.push({ account, ids, resolve, reject });
       this.#schedule();
@@ -456,19 +464,22 @@ export class SqliteStore implements MediatorStore {
   }
 
   #ackTx(account: string, ids: string[]): number {
-    return this.#db.transaction(() => {
-      let n = 0;
-      let bytes = 0;
-      for (const id of new Set(ids)) {
-        const gone = this.#st.ackId.get(account, id);
-        if (gone) {
-          n++;
-          bytes += gone.size;
-        }
+    return this.#db.transaction(() => this.#ackRows(account, ids))();
+  }
+
+  /** Delete an account's acknowledged rows and lower its counters (inside a transaction). */
+  #ackRows(account: string, ids: string[]): number {
+    let n = 0;
+    let bytes = 0;
+    for (const id of new Set(ids)) {
+      const gone = this.#st.ackId.get(account, id);
+      if (gone) {
+        n++;
+        bytes += gone.size;
       }
-      if (n > 0) this.#st.dropQueued.run(n, bytes, account);
-      return n;
-    })();
+    }
+    if (n > 0) this.#st.dropQueued.run(n, bytes, account);
+    return n;
   }
   async purge(beforeMs: number) {
     return this.#db.transaction(() => {
