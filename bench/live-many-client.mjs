@@ -12,10 +12,18 @@
 //   live { url, rate, warmupMs, ms, connections, drainMs }  POST them paced; every delivery frame
 //          is timed on arrival, decrypted (the mediator's authcrypt) and acknowledged at once
 //          (messages-received, no return route, as core's client acknowledges live deliveries)
+//   With the senders in another process than the wallets (live-many.mjs: the wallets' work
+//   must not hold up the sending), the times are epoch ms (performance.timeOrigin + now):
+//   targets { mediatorDid, mediated }  the sender's side of `accounts`: the mediated DIDs to send to
+//   watch  (wallets) from now on, note when each inner JWE's tag is delivered; delivered { all }
+//          how many were, or (all) every [tag, epoch ms]
+//   send { url, rate, warmupMs, ms, connections, drainMs }  (sender) `live`'s POSTs alone, waiting
+//          only for the answers; -> every message's tag, send and answer times, and status
 //   stats  this process's memory; exit
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startProfile } from './profile.mjs';
+import { percentiles, timeline } from './latency.mjs';
 import { PICKUP, createDID, createResolver, InMemorySecrets, newId, packEncrypted, unpack, wrapInForward } from '../packages/core/dist/index.js';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -32,8 +40,8 @@ const stats = { deliveries: 0, messages: 0, acks: 0, badFrames: 0, ackErrors: 0,
 
 process.on('message', async (m) => {
   try {
-    const cmds = { accounts: makeAccounts, open, prepare, live: profiled, stats: () => ({ ...stats, memory: process.memoryUsage() }), exit };
-    const result = cmds[m.cmd] ? await cmds[m.cmd](m) : null;
+    const cmds = { accounts: makeAccounts, targets, watch, delivered, open, prepare, live: profiled, send: profiled, stats: () => ({ ...stats, memory: process.memoryUsage(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), at: performance.now() }), exit };
+    const result = cmds[m.cmd] ? await cmds[m.cmd](m.cmd === 'send' ? { ...m, sendOnly: true } : m) : null;
     process.send({ id: m.id, result });
   } catch (e) {
     process.send({ id: m.id, error: e instanceof Error ? e.stack : String(e) });
@@ -53,6 +61,29 @@ async function makeAccounts(o) {
     out.push([account.did, mediated.did]);
   }
   return out;
+}
+
+function targets(o) {
+  mediatorDid = o.mediatorDid;
+  resolver = createResolver({ cache: { maxEntries: o.mediated.length + 100 } });
+  for (const mediated of o.mediated) accounts.push({ did: undefined, mediated, ws: undefined, pending: undefined });
+  return null;
+}
+
+/** tag -> epoch ms of its delivery frame, once `watch` was called. */
+let watched;
+const epoch = (t) => performance.timeOrigin + t;
+let stopProfile;
+async function watch(o) {
+  watched = new Map();
+  if (o.profileDir) stopProfile = await startProfile(o.profileDir, 'wallets-live');
+  return null;
+}
+async function delivered(o) {
+  if (!o.all) return watched?.size ?? 0;
+  await stopProfile?.();
+  stopProfile = undefined;
+  return [...(watched ?? [])];
 }
 
 const authcrypt = async (i, type, body, returnRoute) =>
@@ -85,6 +116,7 @@ async function onFrame(i, data) {
     const tag = JSON.parse(Buffer.from(att.data.base64, 'base64url').toString()).tag;
     const t = track?.get(tag);
     if (t && t.deliveredAt === undefined) t.deliveredAt = at;
+    if (watched && !watched.has(tag)) watched.set(tag, epoch(at));
   }
   try {
     a.ws.send(await authcrypt(i, T.messagesReceived, { message_id_list: ids }, false));
@@ -155,16 +187,11 @@ async function prepare(o) {
   return { count: wires.length, meanBytes: Math.round(wires.reduce((s, w) => s + w.body.length, 0) / wires.length) };
 }
 
-function percentiles(values) {
-  const a = Float64Array.from(values).sort();
-  const at = (p) => (a.length ? a[Math.min(a.length - 1, Math.floor(p * a.length))] : NaN);
-  return { n: a.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: a.length ? a[a.length - 1] : NaN };
-}
 
 /** `live`, profiled into o.profileDir (this thread, the live phase only) when it is set. */
 async function profiled(o) {
   if (!o.profileDir) return live(o);
-  const stop = await startProfile(o.profileDir, 'generator-live');
+  const stop = await startProfile(o.profileDir, o.sendOnly ? 'sender-live' : 'generator-live');
   try {
     return await live(o);
   } finally {
@@ -178,7 +205,7 @@ async function live(o) {
   const head = (len) => Buffer.from(`POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/didcomm-encrypted+json\r\nContent-Length: ${len}\r\n\r\n`);
   const warm = Math.round((o.rate * o.warmupMs) / 1000);
   const total = Math.min(wires.length, warm + Math.round((o.rate * o.ms) / 1000));
-  track = new Map();
+  const track0 = (track = new Map());
   const statuses = {};
   const sockets = await Promise.all(Array.from({ length: o.connections }, () => paced(u, statuses)));
   const cpuAt = { cpu: undefined, elu: undefined, t: 0 };
@@ -205,11 +232,25 @@ async function live(o) {
   const sendEnd = performance.now();
   const entries = [...track.values()];
   const accepted = () => entries.filter((e) => e.status >= 200 && e.status < 300);
-  // Every answer, then every accepted one delivered, or the deadline.
-  while (performance.now() - sendEnd < o.drainMs && (entries.some((e) => e.status === 0) || accepted().some((e) => e.deliveredAt === undefined))) await new Promise((r) => setTimeout(r, 20));
+  // Every answer, then (unless the deliveries go to another process) every accepted one
+  // delivered, or the deadline.
+  while (performance.now() - sendEnd < o.drainMs && (entries.some((e) => e.status === 0) || (!o.sendOnly && accepted().some((e) => e.deliveredAt === undefined)))) await new Promise((r) => setTimeout(r, 20));
   const cpu = process.cpuUsage(cpuAt.cpu);
   const elapsed = performance.now() - cpuAt.t;
   for (const s of sockets) s.end();
+  if (o.sendOnly) {
+    track = undefined;
+    const tags = [...track0.keys()];
+    return {
+      sent,
+      t0: epoch(t0),
+      entries: entries.map((e, i) => ({ tag: tags[i], measured: e.measured, status: e.status, sentAt: epoch(e.sentAt), answeredAt: e.answeredAt === undefined ? undefined : epoch(e.answeredAt) })),
+      statuses,
+      sendSeconds: (sendEnd - cpuAt.t) / 1000,
+      cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100,
+      loopBusy: performance.eventLoopUtilization(cpuAt.elu).utilization,
+    };
+  }
   const measured = entries.filter((e) => e.measured);
   const ok = measured.filter((e) => e.status >= 200 && e.status < 300);
   track = undefined;
@@ -231,16 +272,6 @@ async function live(o) {
   };
 }
 
-/** The worst POST-to-delivery latency (ms, rounded) of the messages sent in each `step` ms from t0. */
-function timeline(entries, t0, step) {
-  const worst = [];
-  for (const e of entries) {
-    const i = Math.floor((e.sentAt - t0) / step);
-    const v = e.deliveredAt === undefined ? Infinity : e.deliveredAt - e.sentAt;
-    if (i >= 0) worst[i] = Math.max(worst[i] ?? 0, v);
-  }
-  return Array.from(worst, (v) => (v === undefined ? null : Math.round(v)));
-}
 
 /** A keep-alive socket; answers (content-length bodies, as the mediator sends) settle its requests in order. */
 function paced(u, statuses) {

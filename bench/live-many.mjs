@@ -6,15 +6,18 @@
 // or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md.
 //
 // Processes: this one orchestrates (and pre-seeds the store); the mediator
-// (live-many-mediator.mjs, the mediator's own command line) and the load generator
-// (live-many-client.mjs: every wallet and every sender) run in their own. Loopback only; the
-// data folder is a temporary one, removed at the end; every phase has a deadline.
+// (live-many-mediator.mjs, the mediator's own command line), the wallets and the sender (two
+// live-many-client.mjs: the wallets decrypt and acknowledge every delivery, the sender only
+// POSTs, so its pacing does not wait on the wallets' work) run in their own; send and delivery
+// times are epoch ms from each process's performance clock. Loopback only; the data folder is a
+// temporary one, removed at the end; every phase has a deadline.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../packages/mediator/dist/index.js';
 import { freePort, loadGenerator, mediatorProcess } from './child.mjs';
+import { percentiles, timeline } from './latency.mjs';
 
 export const TARGETS = { rssPerSessionKiB: 20, liveP99Ms: 50, postP99Ms: 50, lost: 0, refused: 0 };
 
@@ -36,7 +39,10 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
   const data = join(dir, 'data');
   const profileFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  // Wallets and senders in processes of their own: a burst of deliveries to decrypt and
+  // acknowledge held up the sending when one event loop did both (the pacing then came in bursts).
   const gen = loadGenerator('./live-many-client.mjs');
+  const sender = loadGenerator('./live-many-client.mjs');
   let med;
   const MiB = (b) => (b / 1048576).toFixed(1);
   const KiB = (b) => (b / 1024).toFixed(1);
@@ -64,7 +70,8 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
       await store.updateRecipients(account, [{ recipientDid: mediated, action: 'add' }]);
     }
     await store.close();
-    const prepared = await gen.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
+    await sender.call('targets', { mediatorDid: did, mediated: pairs.map(([, mediated]) => mediated) });
+    const prepared = await sender.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
     log(`set up: ${sessions.toLocaleString('en-US')} accounts (DIDs made, store seeded) and ${prepared.count.toLocaleString('en-US')} forwards of ${prepared.meanBytes} B in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
     med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000, execArgv: [...profileFlags, ...(process.env.LIVE_MANY_NODE_FLAGS ?? '').split(' ').filter(Boolean)], env: { ...(snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {}), ...(profileDir ? { LIVE_MANY_PROFILE: profileDir } : {}) } });
@@ -103,22 +110,47 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const genBefore = await gen.call('stats');
     await med.call('mark');
     if (profileDir) await med.call('profile-start');
-    const genLive = gen.call('live', { url, rate, warmupMs, ms, connections, drainMs, profileDir });
+    await gen.call('watch', { profileDir });
+    const sending = sender.call('send', { url, rate, warmupMs, ms, connections, drainMs, profileDir });
     await new Promise((r) => setTimeout(r, warmupMs));
     const warmCpu = await med.call('cpu');
     await med.call('mark');
-    const live = await genLive;
-    if (profileDir) log(`  profiles of the live phase: ${await med.call('profile-stop')}, ${profileDir}/generator-live.cpuprofile; the mediator's threads, whole run: ${profileDir}/CPU.*`);
+    const sent = await sending;
+    // The answers are in; every accepted message delivered, or drainMs.
+    const acceptedCount = sent.entries.filter((e) => e.status >= 200 && e.status < 300).length;
+    for (const t1 = performance.now(); performance.now() - t1 < drainMs && (await gen.call('delivered', {})) < acceptedCount; ) await new Promise((r) => setTimeout(r, 50));
+    const deliveredAt = new Map(await gen.call('delivered', { all: true }));
+    if (profileDir) log(`  profiles of the live phase: ${await med.call('profile-stop')}, ${profileDir}/{sender,wallets}-live.cpuprofile; the mediator's threads, whole run: ${profileDir}/CPU.*`);
     const cpu = await med.call('cpu');
     const genStats = await gen.call('stats');
     const after = await med.call('memory');
     const refused = diff(await refusals(url), refusedBefore);
+    const entries = sent.entries.map((e) => ({ ...e, deliveredAt: deliveredAt.get(e.tag) }));
+    const measured = entries.filter((e) => e.measured);
+    const ok = measured.filter((e) => e.status >= 200 && e.status < 300);
+    const walletMs = genStats.at - genBefore.at;
+    const walletActive = genStats.elu.active - genBefore.elu.active;
+    const live = {
+      sent: sent.sent,
+      measured: measured.length,
+      statuses: sent.statuses,
+      accepted: ok.length,
+      refused: measured.filter((e) => e.status >= 300 || e.status < 0).length,
+      unanswered: measured.filter((e) => e.status === 0).length,
+      lost: ok.filter((e) => e.deliveredAt === undefined).length,
+      live: percentiles(ok.filter((e) => e.deliveredAt !== undefined).map((e) => e.deliveredAt - e.sentAt)),
+      post: percentiles(measured.filter((e) => e.answeredAt !== undefined).map((e) => e.answeredAt - e.sentAt)),
+      // Warm-up included: where a stall was.
+      timeline: timeline(entries.filter((e) => e.status >= 200 && e.status < 300), sent.t0, 250),
+      sender: { cpuPercent: sent.cpuPercent, loopBusy: sent.loopBusy },
+      wallets: { cpuPercent: ((genStats.cpu.user + genStats.cpu.system - genBefore.cpu.user - genBefore.cpu.system) / 1000 / walletMs) * 100, loopBusy: walletActive / (walletActive + genStats.elu.idle - genBefore.elu.idle) },
+    };
     // What the mediator spent per message delivered (and acknowledged) over the whole live
     // phase: unlike latency, this holds on a loaded machine (a starved process does less, not dearer).
     const delivered = genStats.messages - genBefore.messages;
     const cpuPerMessageMs = (warmCpu.cpuMs + cpu.cpuMs) / delivered;
     log(`  live ${rate}/s: sent ${live.sent.toLocaleString('en-US')} (${live.measured.toLocaleString('en-US')} measured), accepted ${live.accepted}, refused ${live.refused}, unanswered ${live.unanswered}, lost ${live.lost} | POST to delivery frame p50 ${ms1(live.live.p50)} ms p90 ${ms1(live.live.p90)} ms p99 ${ms1(live.live.p99)} ms max ${ms1(live.live.max)} ms | POST answered p50 ${ms1(live.post.p50)} ms p99 ${ms1(live.post.p99)} ms`);
-    log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${cpuPerMessageMs.toFixed(2)} ms CPU per message delivered (${delivered.toLocaleString('en-US')} delivered and acknowledged) | generator CPU ${Math.round(live.cpuPercent)}% (event loop busy ${Math.round(live.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | generator: ${genStats.deliveries} deliveries, ${genStats.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
+    log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}), ${cpuPerMessageMs.toFixed(2)} ms CPU per message delivered (${delivered.toLocaleString('en-US')} delivered and acknowledged) | wallets CPU ${Math.round(live.wallets.cpuPercent)}% (event loop busy ${Math.round(live.wallets.loopBusy * 100)}%), sender CPU ${Math.round(live.sender.cpuPercent)}% (event loop busy ${Math.round(live.sender.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | wallets: ${genStats.deliveries - genBefore.deliveries} deliveries, ${genStats.acks - genBefore.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
     if (live.timeline) log(`  worst latency of what was sent in each 250 ms (ms; | where the measured part starts): ${live.timeline.map((v, i) => (i === Math.round(warmupMs / 250) ? `| ${v}` : v)).join(' ')}`);
     const checks = [
       ['RSS per idle live session', `${KiB(perSession)} KiB`, `<= ${TARGETS.rssPerSessionKiB} KiB`, perSession / 1024 <= TARGETS.rssPerSessionKiB],
@@ -136,8 +168,10 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     return { date: new Date().toISOString(), node: process.version, cpu: cpus()[0]?.model, cores: availableParallelism(), loadavg: loadavg(), sessions, opened, rate, ms, warmupMs, bytes: prepared.meanBytes, memory: { before, afterWarm, atHalf, idle, after, perSessionBytes: perSession, perSessionSecondHalfBytes: perSessionSecondHalf, heapPerSessionBytes: heapPerSession }, live: { ...live }, mediatorCpu: { ...cpu, perMessageMs: cpuPerMessageMs, delivered }, refused, generator: genStats, targets: TARGETS, missed };
   } finally {
     await med?.close().catch(() => undefined);
-    await gen.call('exit').catch(() => undefined);
-    await gen.kill();
+    for (const g of [gen, sender]) {
+      await g.call('exit').catch(() => undefined);
+      await g.kill();
+    }
     rmSync(dir, { recursive: true, force: true });
   }
 }
