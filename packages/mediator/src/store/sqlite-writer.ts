@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { groupWriter, type GroupRow } from './sqlite-enqueue.js';
+import { CACHE_SIZE } from './sqlite.js';
 
 export interface WriterBatch {
   seq: number;
@@ -24,6 +25,7 @@ const db = new Database(path);
 db.pragma('journal_mode = WAL');
 db.pragma(`synchronous = ${synchronous}`);
 db.pragma('busy_timeout = 5000');
+db.pragma(`cache_size = ${CACHE_SIZE}`);
 const writeGroup = groupWriter(db);
 const ackId = db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size');
 const dropQueued = db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?');

@@ -35,6 +35,14 @@ CREATE TABLE IF NOT EXISTS access (did TEXT PRIMARY KEY, rule TEXT NOT NULL CHEC
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
 
+/**
+ * SQLite's page cache per connection, in KiB as a negative number (SQLite's default is 2 MiB).
+ * With 10,000 accounts live the pages every forward and acknowledgement touch (accounts,
+ * recipients, the queue's indexes) outgrew 2 MiB: each miss a pread, and the main thread's
+ * store reads took twice as long as with 1,000. 32 MiB is an upper bound, filled only as used.
+ */
+export const CACHE_SIZE = -32 * 1024;
+
 interface PendingAck {
   account: string;
   ids: string[];
@@ -102,6 +110,7 @@ export class SqliteStore implements MediatorStore {
     this.#db.pragma('journal_mode = WAL');
     this.#db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
     this.#db.pragma('busy_timeout = 5000');
+    this.#db.pragma(`cache_size = ${CACHE_SIZE}`);
     this.#db.exec(SCHEMA);
     migrate(this.#db);
     const reserve = path === ':memory:' ? 0 : (o.diskReserveBytes ?? 0);
