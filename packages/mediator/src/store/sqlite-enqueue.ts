@@ -43,3 +43,26 @@ export function groupWriter(db: Database.Database): (rows: GroupRow[], maxQueue:
     }
   };
 }
+
+/**
+ * Runs a transaction at the connection's own synchronous setting, or (`onlyAcks`: it only
+ * deletes acknowledged messages) without an fsync of its own, the setting restored after it.
+ * In WAL mode a NORMAL commit is written but not flushed: a power loss may undo it, and those
+ * messages are delivered again (delivery is at-least-once; clients drop what they have seen),
+ * while the next FULL commit flushes the WAL with it. A stored message's commit is always the
+ * configured one. An fsync per acknowledgement cost a live message about as much CPU as the
+ * rest of its storing on this machine's disk (more when the disk was idle between them).
+ */
+export function commitAs(db: Database.Database, synchronous: 'FULL' | 'NORMAL'): <T>(onlyAcks: boolean, run: () => T) => T {
+  // db.pragma each time, not a prepared statement run again: SQLite applies this pragma when
+  // the statement is compiled, so a prepared one changes nothing when it runs.
+  return (onlyAcks, run) => {
+    if (!onlyAcks || synchronous === 'NORMAL') return run();
+    db.pragma('synchronous = NORMAL');
+    try {
+      return run();
+    } finally {
+      db.pragma(`synchronous = ${synchronous}`);
+    }
+  };
+}

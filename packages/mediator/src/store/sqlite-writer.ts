@@ -4,7 +4,7 @@
 // order and are committed in order; each answer goes back after its commit.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { groupWriter, type GroupRow } from './sqlite-enqueue.js';
+import { commitAs, groupWriter, type GroupRow } from './sqlite-enqueue.js';
 import { CACHE_SIZE } from './sqlite.js';
 
 export interface WriterBatch {
@@ -27,6 +27,7 @@ db.pragma(`synchronous = ${synchronous}`);
 db.pragma('busy_timeout = 5000');
 db.pragma(`cache_size = ${CACHE_SIZE}`);
 const writeGroup = groupWriter(db);
+const commit = commitAs(db, synchronous);
 const ackId = db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size');
 const dropQueued = db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?');
 const write = db.transaction((b: WriterBatch, stored: Uint8Array, acked: number[]) => {
@@ -63,7 +64,7 @@ parentPort!.on('message', (b: WriterBatch | 'close') => {
   try {
     const stored = new Uint8Array(b.items.length / 5);
     const acked: number[] = [];
-    write(b, stored, acked);
+    commit(b.items.length === 0, () => write(b, stored, acked));
     reply = { seq: b.seq, stored, acked };
   } catch (e) {
     // The code (SQLITE_FULL, ...) tells the store which fault it was (faults.ts).

@@ -1,4 +1,5 @@
-// The embedded store: one SQLite file in WAL mode with synchronous=FULL. Enqueues that arrive
+// The embedded store: one SQLite file in WAL mode with synchronous=FULL (but for commits that
+// only delete acknowledged messages: sqlite-enqueue.ts, commitAs). Enqueues that arrive
 // together are written in one transaction (group commit), each resolved only after its commit.
 // The transactions run on the calling thread, or (writerThread) on a writer thread with its own
 // connection (sqlite-writer.ts), so that a slow disk's fsync does not stall the thread serving
@@ -11,7 +12,7 @@ import { dirname } from 'node:path';
 import { didPart, newQueueId } from './ids.js';
 import { DiskReserve } from './disk-reserve.js';
 import { asStoreFault, DiskFullError } from './faults.js';
-import { groupWriter } from './sqlite-enqueue.js';
+import { commitAs, groupWriter } from './sqlite-enqueue.js';
 import { FILE_MODE, privateDir, privateFile, tighten } from '../files.js';
 import type { WriterBatch, WriterReply } from './sqlite-writer.js';
 import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
@@ -96,6 +97,7 @@ export class SqliteStore implements MediatorStore {
   #vacuumedAt = -Infinity;
   readonly #st: ReturnType<SqliteStore['prepare']>;
   readonly #writeGroup: ReturnType<typeof groupWriter>;
+  readonly #commit: ReturnType<typeof commitAs>;
 
   constructor(path: string, o: SqliteStoreOptions = {}) {
     this.path = path;
@@ -117,6 +119,7 @@ export class SqliteStore implements MediatorStore {
     this.#disk = reserve > 0 ? new DiskReserve({ dir: dirname(path), bytes: reserve, compact: () => this.#compact() }) : undefined;
     this.#st = this.prepare();
     this.#writeGroup = groupWriter(this.#db);
+    this.#commit = commitAs(this.#db, o.synchronous ?? 'FULL');
     if (o.writerThread === true && path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
   }
 
@@ -347,14 +350,16 @@ export class SqliteStore implements MediatorStore {
     const acked: number[] = [];
     const now = Date.now();
     try {
-      this.#db.transaction(() => {
-        for (const p of batch) {
-          const rows = p.items.map((item) => ({ ...item, id: newQueueId() }));
-          const stored = this.#writeGroup(rows, p.maxQueue, now);
-          for (const r of rows) ids.push(stored ? r.id : undefined);
-        }
-        for (const a of acks) acked.push(this.#ackRows(a.account, a.ids));
-      })();
+      this.#commit(batch.length === 0, () =>
+        this.#db.transaction(() => {
+          for (const p of batch) {
+            const rows = p.items.map((item) => ({ ...item, id: newQueueId() }));
+            const stored = this.#writeGroup(rows, p.maxQueue, now);
+            for (const r of rows) ids.push(stored ? r.id : undefined);
+          }
+          for (const a of acks) acked.push(this.#ackRows(a.account, a.ids));
+        })(),
+      );
     } catch (e) {
       const f = this.#fault(e);
       for (const p of batch) p.reject(f);
