@@ -140,7 +140,7 @@ export function createRequestHandler(o: HttpOptions) {
         }
         case '/healthz': {
           const h = await o.health();
-          return send(res, h.status === 'ok' ? 200 : 503, JSON.stringify(h));
+          return send(res, h.status === 'unavailable' ? 503 : 200, JSON.stringify(h));
         }
         case '/metrics':
           return send(res, 200, await o.metrics(), 'text/plain; version=0.0.4; charset=utf-8');

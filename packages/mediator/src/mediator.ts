@@ -225,6 +225,11 @@ export class Mediator implements TransportHost {
     return this.ctx.did;
   }
 
+  /** Why forwards are being refused by the store (disk_full, store_unavailable, ...), until one is stored again. */
+  get storeFault(): string | undefined {
+    return this.#fault;
+  }
+
   /** Take one packed message from a transport. Throws (DIDCommError or MediatorError) to refuse it. */
   async receive(packed: string, session?: Session): Promise<void> {
     if (packed.length > this.ctx.limits.maxMessageBytes) throw new MediatorError(413, ErrorCodes.LIMIT_EXCEEDED, `messages are limited to ${this.ctx.limits.maxMessageBytes} bytes`);

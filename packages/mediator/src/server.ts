@@ -172,6 +172,11 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
       health: async () => {
         try {
           await store.status('', undefined);
+          // Forwards refused for a store fault (a full disk): still up, pickup and
+          // acknowledgements go on (200, not a reason to restart or to route pickups away), but
+          // a monitor should see that it takes no messages.
+          const fault = mediator?.storeFault;
+          if (fault !== undefined) return { status: 'degraded', did: identity.did, store: store.kind, fault, accepting: false };
           return { status: 'ok', did: identity.did, store: store.kind };
         } catch (e) {
           return { status: 'unavailable', store: store.kind, error: e instanceof Error ? e.message : String(e) };

@@ -90,6 +90,10 @@ test(`full disk (6 MB tmpfs, SQLite commits ${sqliteWriter}): forwards get 507, 
     assert.equal(JSON.parse(first507.body).error, 'disk_full');
     assert.ok(Number(first507.retryAfter) > 0, 'a 507 says when to try again');
     assert.ok(lines.some((l) => l.level === 'error' && /disk full/.test(l.msg)), 'a log line says the disk is full');
+    // /healthz tells a monitor (200: still serving pickups, nothing a restart would fix).
+    const health = await fetch(`${m.url}healthz`);
+    assert.equal(health.status, 200);
+    assert.deepEqual((({ status, fault, accepting }) => ({ status, fault, accepting }))(await health.json()), { status: 'degraded', fault: 'disk_full', accepting: false });
     const metrics = await (await fetch(`${m.url}metrics`)).text();
     assert.equal(Number(/didcomm_mediator_refused_total\{reason="disk_full"\} (\d+)/.exec(metrics)?.[1]), statuses.get(507));
 
@@ -111,6 +115,7 @@ test(`full disk (6 MB tmpfs, SQLite commits ${sqliteWriter}): forwards get 507, 
     assert.equal(r.status, 202, 'forwards are taken again once the queue was drained');
     assert.equal(statSync(reserveFile).size, RESERVE, 'the reserve is written again');
     assert.ok(lines.some((l) => /takes messages again/.test(l.msg)), 'the recovery is logged');
+    assert.equal((await (await fetch(`${m.url}healthz`)).json()).status, 'ok', '/healthz is ok again');
     for (let i = 0; i < 5; i++) assert.equal((await forward()).status, 202);
 
     await bob.client.pickupAll({ batch: 20, maxBatches: 200 });

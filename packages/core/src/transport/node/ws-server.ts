@@ -296,12 +296,6 @@ class WsConnection implements Session {
 }
 
 /**
- * DIDComm over WebSocket on an existing HTTP server: one message per frame, duplex, the
- * connection is the session that return-routed replies and live deliveries use. Returns only
- * `close`: the `ws` server itself stays internal, so our published types never name `ws`'s
- * (a consumer type-checking @didcomm-ts/core/node would otherwise need @types/ws).
- */
-/**
  * Pings every open connection once per `every` ms, a slice of them each 100 ms tick rather than
  * all at once: one loop over 10,000 sockets (a write each) held the event loop for ~0.4 s every
  * 30 s, a stall every live delivery behind it waited out. A connection opened during a round is
@@ -322,6 +316,12 @@ function spreadHeartbeat(open: Set<WsConnection>, every: number): ReturnType<typ
   }, tick);
 }
 
+/**
+ * DIDComm over WebSocket on an existing HTTP server: one message per frame, duplex, the
+ * connection is the session that return-routed replies and live deliveries use. Returns only
+ * `close`: the `ws` server itself stays internal, so our published types never name `ws`'s
+ * (a consumer type-checking @didcomm-ts/core/node would otherwise need @types/ws).
+ */
 export function attachWebSocketServer(server: Server, host: TransportHost, o: WsServerOptions = {}): { close(): Promise<void> } {
   const path = o.path ?? '/ws';
   // permessage-deflate stays off (ws's server default, said here so it stays so): each
