@@ -38,6 +38,14 @@ export interface HttpOptions {
 }
 
 
+/**
+ * What an HTTP exchange's session offers the handlers: bytes of an answer reserved against the
+ * client address's unread bound before the answer is built (false: over it, build nothing).
+ */
+export interface AnswerBudget {
+  reserveAnswer?(bytes: number): boolean;
+}
+
 /** The v1 envelope's media types (Aries RFC 0044), parameters ignored. */
 function isV1MediaType(contentType: string | undefined): boolean {
   return contentType !== undefined && v1.V1_MEDIA_TYPES.includes(contentType.split(';')[0].trim().toLowerCase());
@@ -96,9 +104,30 @@ export function createRequestHandler(o: HttpOptions) {
     // The rest of an oversized body is not read: the connection closes after the 413.
     if (body === null) return refuse(res, 413, 'ERR_LIMIT_EXCEEDED', `messages are limited to ${o.maxBytes} bytes`, { connection: 'close' });
     const exchange = httpReplySession();
+    // A delivery's bytes are reserved against the address's unread bound before it is packed
+    // (pickup.ts), so that pipelined requests unpacked in parallel cannot all pass the check
+    // above before the first answer is written; the reservation gives way to the answer's real
+    // size once it is written.
+    let reserved = 0;
+    const release = () => {
+      if (reserved === 0) return;
+      const left = (unread.get(client) ?? 0) - reserved;
+      if (left > 0) unread.set(client, left);
+      else unread.delete(client);
+      reserved = 0;
+    };
+    (exchange.session as AnswerBudget).reserveAnswer = (bytes: number) => {
+      const now = unread.get(client) ?? 0;
+      // One answer always goes (a delivery may be larger than the bound); none past it.
+      if (now > 0 && now + bytes > maxUnread) return false;
+      unread.set(client, now + bytes);
+      reserved += bytes;
+      return true;
+    };
     try {
       await o.mediator.receive(body, exchange.session);
     } catch (e) {
+      release();
       exchange.close();
       if (e instanceof MediatorError) return refuse(res, e.status, e.code, e.message, e.retryAfter !== undefined ? { 'retry-after': String(e.retryAfter) } : {});
       // Refused, and answered in DIDComm too (a replay from an authenticated sender gets a problem report).
@@ -111,6 +140,7 @@ export function createRequestHandler(o: HttpOptions) {
       o.logger.error('request failed', { error: e instanceof Error ? e.message : String(e) });
       return refuse(res, 500, 'internal_error', 'internal error');
     }
+    release();
     exchange.respond(res);
     holdUntilRead(client, res, res.writableLength);
   }

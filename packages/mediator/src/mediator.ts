@@ -8,7 +8,6 @@ import {
   FORWARD_TYPE,
   createResolver,
   discoverFeatures,
-  packEncrypted,
   trustPing,
   type DIDResolver,
   type Logger,
@@ -344,16 +343,6 @@ export class Mediator implements TransportHost {
   }
 }
 
-/**
- * Answers that carry more than this (attachments, base64) are packed on the main thread. The
- * unread-answers bound (http.ts) counts an answer once it is written: while the main thread
- * packs a big delivery the requests behind it wait, then meet the bound, but packed on a worker
- * every pipelined delivery-request of a client that reads nothing passes it before the first
- * answer is written (attack-http-unread.test.mjs). Live deliveries are no answers (no thid):
- * one is in flight per account, and under load they grow to hundreds of KB, so they stay in
- * the pool whatever their size; statuses and grants are small.
- */
-const POOL_PACK_MAX_BYTES = 64 * 1024;
 
 /**
  * The agent's `pack` in the pool (its workers hold our secrets and resolve with core's
@@ -361,10 +350,10 @@ const POOL_PACK_MAX_BYTES = 64 * 1024;
  * decrypting the requests.
  */
 function poolPacker(u: ForwardUnwrapper) {
+  // Every answer, large deliveries too: over HTTP their bytes are reserved against the
+  // address's unread bound before they are built (pickup.ts), so packing them in parallel no
+  // longer lets pipelined requests pass it; on a WebSocket the frames in flight are bounded.
   return (message: Message, o: PackEncryptedOptions) => {
-    let attached = 0;
-    if (message.thid !== undefined) for (const a of message.attachments ?? []) attached += typeof a.data?.base64 === 'string' ? a.data.base64.length : a.data?.json !== undefined ? Infinity : 0;
-    if (attached > POOL_PACK_MAX_BYTES) return packEncrypted(message, o);
     const { resolver: _resolver, secrets: _secrets, ...options } = o;
     return u.pack!(message, options);
   };

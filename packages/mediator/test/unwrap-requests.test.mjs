@@ -123,7 +123,7 @@ test('authcrypted requests are unpacked by a worker; what it refuses is answered
   }
 });
 
-test('live deliveries are packed by a worker whatever their size, big pickup answers on the main thread; workers hold live accounts\' documents', async () => {
+test('live deliveries and pickup answers are packed by a worker whatever their size; workers hold live accounts\' documents', async () => {
   const m = await testMediator({ unwrapWorkers: 1 });
   const resolver = createResolver();
   const alice = await makeClient(resolver);
@@ -145,13 +145,15 @@ test('live deliveries are packed by a worker whatever their size, big pickup ans
   }
   const big = 'x'.repeat(100_000);
   try {
-    // Polled over HTTP: a 100 kB answer is packed on the main thread (the unread-answers bound).
+    // Polled over HTTP: a 100 kB answer is packed in the pool too (its bytes are reserved
+    // against the unread-answers bound before it is built; attack-http-unread.test.mjs).
     await alice.agent.send({ id: newId(), type: 'https://didcomm.org/basicmessage/2.0/message', from: alice.did, to: [bob.did], created_time: Math.floor(Date.now() / 1000), body: { content: big } });
     packed.length = 0;
     assert.equal((await bob.client.pickup()).messages.length, 1);
-    assert.equal(packed.includes('delivery'), false, `packed in the pool: ${packed}`);
+    assert.equal(packed.includes('delivery'), true, `packed in the pool: ${packed}`);
     // Live over the WebSocket: the delivery of as big a message is packed in the pool.
     await bob.client.live(true);
+    packed.length = 0;
     assert.deepEqual(pins, [`pin ${bob.accountDid}`]);
     await alice.agent.send({ id: newId(), type: 'https://didcomm.org/basicmessage/2.0/message', from: alice.did, to: [bob.did], created_time: Math.floor(Date.now() / 1000), body: { content: big } });
     await bob.waitFor(2, 5000);

@@ -5,8 +5,11 @@ import { PICKUP, ProblemCodes, ProblemReportError, newId, type Attachment, type 
 import type { MediatorContext } from '../mediator.js';
 import type { QueuedMessage } from '../store/types.js';
 import { grantedAccount, respond } from './auth.js';
+import type { AnswerBudget } from '../http.js';
 
 const MAX_ACK_IDS = 1000;
+/** Code of the problem report for a delivery-request whose answer would pass the address's unread bound. */
+export const RESPONSES_UNREAD = 'e.p.req.responses-unread';
 
 /**
  * What a WebSocket carried and was not acknowledged yet: id -> bytes. A delivery-request on the
@@ -144,6 +147,15 @@ async function deliveryRequest(ctx: InboundContext, m: MediatorContext, t: Picku
     return respond(ctx, m, { type: t.status, body: await statusBody(m, account, sessionOf(ctx), recipientDid) });
   }
   const atts = attachments(m, queued);
+  // Over HTTP, the delivery's size (base64 in JSON, encrypted, base64url again) is reserved
+  // against the address's answers not yet read before it is packed: pipelined requests are
+  // unpacked and answered in parallel, each would pass a check made only as they arrive.
+  const budget = sessionOf(ctx) as (Session & AnswerBudget) | undefined;
+  const estimate = Math.ceil(atts.reduce((n, a) => n + (a.data.base64?.length ?? 0) + 200, 0) * 1.34) + 2048;
+  if (budget?.reserveAnswer && !budget.reserveAnswer(estimate)) {
+    m.metrics.inc('didcomm_mediator_refused_total', { reason: 'responses_unread' });
+    throw new ProblemReportError(RESPONSES_UNREAD, 'Earlier answers to this address are still unread: read them, then ask again');
+  }
   // Before the first await: requests handled alongside this one on the connection skip them.
   hold(m, held, queued.slice(0, atts.length));
   await respond(ctx, m, { type: t.delivery, body: recipientDid !== undefined ? { recipient_did: recipientDid } : {}, attachments: atts });
