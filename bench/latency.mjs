@@ -20,3 +20,24 @@ export function timeline(entries, t0, step) {
   }
   return Array.from(worst, (v) => (v === undefined ? null : Math.round(v)));
 }
+
+/**
+ * What a live run's messages came to: entries { measured, status, sentAt, answeredAt,
+ * deliveredAt } (ms on one clock), `t0` when the sending began.
+ */
+export function summarize(entries, t0) {
+  const accepted = (e) => e.status >= 200 && e.status < 300;
+  const measured = entries.filter((e) => e.measured);
+  const ok = measured.filter(accepted);
+  return {
+    measured: measured.length,
+    accepted: ok.length,
+    refused: measured.filter((e) => e.status >= 300 || e.status < 0).length,
+    unanswered: measured.filter((e) => e.status === 0).length,
+    lost: ok.filter((e) => e.deliveredAt === undefined).length,
+    live: percentiles(ok.filter((e) => e.deliveredAt !== undefined).map((e) => e.deliveredAt - e.sentAt)),
+    post: percentiles(measured.filter((e) => e.answeredAt !== undefined).map((e) => e.answeredAt - e.sentAt)),
+    // Per 250 ms of sending, warm-up included: the worst latency of what was sent then (where a stall was).
+    timeline: timeline(entries.filter(accepted), t0, 250),
+  };
+}

@@ -23,7 +23,7 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startProfile } from './profile.mjs';
-import { percentiles, timeline } from './latency.mjs';
+import { summarize } from './latency.mjs';
 import { PICKUP, createDID, createResolver, InMemorySecrets, newId, packEncrypted, unpack, wrapInForward } from '../packages/core/dist/index.js';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -251,22 +251,12 @@ async function live(o) {
       loopBusy: performance.eventLoopUtilization(cpuAt.elu).utilization,
     };
   }
-  const measured = entries.filter((e) => e.measured);
-  const ok = measured.filter((e) => e.status >= 200 && e.status < 300);
   track = undefined;
   return {
     sent,
-    measured: measured.length,
     sendSeconds: (sendEnd - cpuAt.t) / 1000,
     statuses,
-    accepted: ok.length,
-    refused: measured.filter((e) => e.status >= 300 || e.status < 0).length,
-    unanswered: measured.filter((e) => e.status === 0).length,
-    lost: ok.filter((e) => e.deliveredAt === undefined).length,
-    live: percentiles(ok.filter((e) => e.deliveredAt !== undefined).map((e) => e.deliveredAt - e.sentAt)),
-    post: percentiles(measured.filter((e) => e.answeredAt !== undefined).map((e) => e.answeredAt - e.sentAt)),
-    // Per 250 ms of sending, warm-up included: the worst latency of what was sent then (where a stall was).
-    timeline: timeline(entries.filter((e) => e.status >= 200 && e.status < 300), t0, 250),
+    ...summarize(entries, t0),
     cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100,
     loopBusy: performance.eventLoopUtilization(cpuAt.elu).utilization,
   };

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../packages/mediator/dist/index.js';
 import { freePort, loadGenerator, mediatorProcess } from './child.mjs';
-import { percentiles, timeline } from './latency.mjs';
+import { summarize } from './latency.mjs';
 
 export const TARGETS = { rssPerSessionKiB: 20, liveP99Ms: 50, postP99Ms: 50, lost: 0, refused: 0 };
 
@@ -126,22 +126,12 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const after = await med.call('memory');
     const refused = diff(await refusals(url), refusedBefore);
     const entries = sent.entries.map((e) => ({ ...e, deliveredAt: deliveredAt.get(e.tag) }));
-    const measured = entries.filter((e) => e.measured);
-    const ok = measured.filter((e) => e.status >= 200 && e.status < 300);
     const walletMs = genStats.at - genBefore.at;
     const walletActive = genStats.elu.active - genBefore.elu.active;
     const live = {
       sent: sent.sent,
-      measured: measured.length,
       statuses: sent.statuses,
-      accepted: ok.length,
-      refused: measured.filter((e) => e.status >= 300 || e.status < 0).length,
-      unanswered: measured.filter((e) => e.status === 0).length,
-      lost: ok.filter((e) => e.deliveredAt === undefined).length,
-      live: percentiles(ok.filter((e) => e.deliveredAt !== undefined).map((e) => e.deliveredAt - e.sentAt)),
-      post: percentiles(measured.filter((e) => e.answeredAt !== undefined).map((e) => e.answeredAt - e.sentAt)),
-      // Warm-up included: where a stall was.
-      timeline: timeline(entries.filter((e) => e.status >= 200 && e.status < 300), sent.t0, 250),
+      ...summarize(entries, sent.t0),
       sender: { cpuPercent: sent.cpuPercent, loopBusy: sent.loopBusy },
       wallets: { cpuPercent: ((genStats.cpu.user + genStats.cpu.system - genBefore.cpu.user - genBefore.cpu.system) / 1000 / walletMs) * 100, loopBusy: walletActive / (walletActive + genStats.elu.idle - genBefore.elu.idle) },
     };
