@@ -25,6 +25,7 @@ import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startProfile } from './profile.mjs';
 import { summarize } from './latency.mjs';
+import { onResponses } from './http-load.mjs';
 import { PICKUP, createDID, createResolver, InMemorySecrets, newId, packEncrypted, unpack, wrapInForward } from '../packages/core/dist/index.js';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -290,22 +291,10 @@ function paced(u, statuses) {
     const socket = connect({ host: u.hostname, port: Number(u.port) }, () => resolve(socket));
     socket.setNoDelay(true);
     socket.waiting = [];
-    let buf = Buffer.alloc(0);
-    socket.on('data', (d) => {
-      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const h = buf.subarray(0, end).toString('latin1');
-        const cl = /\r\ncontent-length:\s*(\d+)/i.exec(h);
-        const len = end + 4 + (cl ? Number(cl[1]) : 0);
-        if (buf.length < len) return;
-        buf = buf.subarray(len);
-        const status = Number(h.slice(9, 12));
-        statuses[status] = (statuses[status] ?? 0) + 1;
-        const e = socket.waiting.shift();
-        if (e) Object.assign(e, { status, answeredAt: performance.now() });
-      }
+    onResponses(socket, (status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      const e = socket.waiting.shift();
+      if (e) Object.assign(e, { status, answeredAt: performance.now() });
     });
     socket.on('error', (e) => {
       if (socket.connecting) return reject(e);

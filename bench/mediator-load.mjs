@@ -10,12 +10,13 @@
 // and, in a second process, the live recipient: recipient { url, did } (mediate), listen (live
 // mode on its WebSocket), mark (the measured part starts), collect { total, timeoutMs } -> the
 // wall-clock receipt time of each; seen -> what arrived so far, live mode left on (attack.mjs).
-// Requests are pre-built bytes and responses are parsed by hand, so a request costs the
-// generator a few microseconds and the server is what is measured.
+// Requests are pre-built bytes and responses are parsed by hand (http-load.mjs).
 import { connect } from 'node:net';
 import { createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, Agent, newId, packEncrypted, silentLogger } from '../packages/core/dist/index.js';
 import { NodeWsTransport } from '../packages/core/dist/node.js';
 import { startProfile } from './profile.mjs';
+import { closedLoop, onResponses, requestBytes } from './http-load.mjs';
+import { percentiles } from './latency.mjs';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
 const resolver = createResolver();
@@ -63,89 +64,8 @@ async function setup(o) {
   return { recipients: accounts.map((a) => a.did), meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
 }
 
-const requestBytes = (url, wire) => {
-  const u = new URL(url);
-  const body = Buffer.from(wire);
-  return Buffer.concat([Buffer.from(`POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/didcomm-encrypted+json\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
-};
-
-/**
- * Calls `onStatus` for each HTTP response read off `socket` (head plus content-length body;
- * the mediator answers with content-length on every response, so no chunked decoding).
- */
-function onResponses(socket, onStatus) {
-  let buf = Buffer.alloc(0);
-  socket.on('data', (d) => {
-    buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-    for (;;) {
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const head = buf.subarray(0, end).toString('latin1');
-      const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-      const total = end + 4 + (cl ? Number(cl[1]) : 0);
-      if (buf.length < total) return;
-      buf = buf.subarray(total);
-      onStatus(Number(head.slice(9, 12)));
-    }
-  });
-}
-
-/** One keep-alive connection sending a request after each answer; `next()` gives the bytes (or null to stop). */
-function conn(url, next, onAnswer) {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port) });
-    socket.setNoDelay(true);
-    let sentAt = 0;
-    const send = () => {
-      const bytes = next();
-      if (bytes === null) return socket.end();
-      sentAt = performance.now();
-      socket.write(bytes);
-    };
-    socket.on('connect', send);
-    onResponses(socket, (status) => {
-      onAnswer(status, performance.now() - sentAt);
-      send();
-    });
-    socket.on('error', reject);
-    socket.on('close', resolve);
-  });
-}
-
-function percentiles(values) {
-  const a = Float64Array.from(values).sort();
-  const at = (p) => (a.length ? a[Math.min(a.length - 1, Math.floor(p * a.length))] : NaN);
-  return { n: a.length, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: a.length ? a[a.length - 1] : NaN };
-}
-
 async function load(o) {
-  const requests = state.wires.map((w) => requestBytes(o.url, w));
-  let i = 0;
-  const t0 = performance.now();
-  const measureFrom = t0 + o.warmupMs;
-  const stopAt = measureFrom + o.ms;
-  let cpuAt;
-  let startedAt;
-  const statuses = {};
-  const latencies = [];
-  let ok = 0;
-  const next = () => (performance.now() >= stopAt ? null : requests[i++ % requests.length]);
-  const onAnswer = (status, ms) => {
-    const now = performance.now();
-    if (now < measureFrom || now >= stopAt) return;
-    if (startedAt === undefined) {
-      startedAt = now;
-      cpuAt = process.cpuUsage();
-    }
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status === 202) ok++;
-    latencies.push(ms);
-  };
-  await Promise.all(Array.from({ length: o.connections }, () => conn(o.url, next, onAnswer)));
-  const elapsed = Math.min(performance.now(), stopAt) - (startedAt ?? measureFrom);
-  const cpu = process.cpuUsage(cpuAt);
-  return { ok, perSecond: (ok * 1000) / elapsed, statuses, latency: percentiles(latencies), cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+  return closedLoop({ ...o, requests: state.wires.map((w) => requestBytes(o.url, w)) });
 }
 
 // Wall-clock milliseconds with sub-millisecond precision, comparable across processes.

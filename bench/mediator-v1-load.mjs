@@ -6,8 +6,8 @@
 //         routing 1.0 forward Anoncrypt to the mediator's key), as Credo sends them.
 //   load  { url, connections, warmupMs, ms } POST them over raw keep-alive sockets
 //         (application/didcomm-envelope-enc) as fast as answers come; -> counts, statuses, latency.
-import { connect } from 'node:net';
 import { v1 } from '../packages/core/dist/index.js';
+import { closedLoop, requestBytes } from './http-load.mjs';
 
 let state;
 
@@ -57,75 +57,6 @@ async function setup(o) {
   return { meanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length) };
 }
 
-const requestBytes = (url, wire) => {
-  const u = new URL(url);
-  const body = Buffer.from(wire);
-  return Buffer.concat([Buffer.from(`POST ${u.pathname} HTTP/1.1\r\nHost: ${u.host}\r\nContent-Type: application/didcomm-envelope-enc\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
-};
-
-function conn(url, next, onAnswer) {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port) });
-    socket.setNoDelay(true);
-    let sentAt = 0;
-    let buf = Buffer.alloc(0);
-    const send = () => {
-      const bytes = next();
-      if (bytes === null) return socket.end();
-      sentAt = performance.now();
-      socket.write(bytes);
-    };
-    socket.on('connect', send);
-    socket.on('data', (d) => {
-      buf = buf.length === 0 ? d : Buffer.concat([buf, d]);
-      for (;;) {
-        const end = buf.indexOf('\r\n\r\n');
-        if (end < 0) return;
-        const head = buf.subarray(0, end).toString('latin1');
-        const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-        const total = end + 4 + (cl ? Number(cl[1]) : 0);
-        if (buf.length < total) return;
-        buf = buf.subarray(total);
-        onAnswer(Number(head.slice(9, 12)), performance.now() - sentAt);
-        send();
-      }
-    });
-    socket.on('error', reject);
-    socket.on('close', resolve);
-  });
-}
-
-function percentiles(values) {
-  const a = Float64Array.from(values).sort();
-  const at = (p) => (a.length ? a[Math.min(a.length - 1, Math.floor(p * a.length))] : NaN);
-  return { n: a.length, p50: at(0.5), p99: at(0.99) };
-}
-
 async function load(o) {
-  const requests = state.wires.map((w) => requestBytes(o.url, w));
-  let i = 0;
-  const measureFrom = performance.now() + o.warmupMs;
-  const stopAt = measureFrom + o.ms;
-  let startedAt;
-  let cpuAt;
-  const statuses = {};
-  const latencies = [];
-  let ok = 0;
-  const next = () => (performance.now() >= stopAt ? null : requests[i++ % requests.length]);
-  const onAnswer = (status, ms) => {
-    const now = performance.now();
-    if (now < measureFrom || now >= stopAt) return;
-    if (startedAt === undefined) {
-      startedAt = now;
-      cpuAt = process.cpuUsage();
-    }
-    statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status === 202) ok++;
-    latencies.push(ms);
-  };
-  await Promise.all(Array.from({ length: o.connections }, () => conn(o.url, next, onAnswer)));
-  const elapsed = Math.min(performance.now(), stopAt) - (startedAt ?? measureFrom);
-  const cpu = process.cpuUsage(cpuAt);
-  return { ok, perSecond: (ok * 1000) / elapsed, statuses, latency: percentiles(latencies), cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
+  return closedLoop({ ...o, requests: state.wires.map((w) => requestBytes(o.url, w, 'application/didcomm-envelope-enc')) });
 }
