@@ -87,3 +87,28 @@ export async function closedLoop({ url, requests, connections, warmupMs, ms }) {
   const cpu = process.cpuUsage(cpuAt);
   return { ok, perSecond: (ok * 1000) / elapsed, statuses, latency: percentiles(latencies), cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
 }
+
+/**
+ * A keep-alive socket for pipelined requests: push each request's record on `socket.waiting`
+ * as it is written; answers settle them in order (`onAnswer(record, status, at)`) and are
+ * counted in `statuses`. After the connection was made, an error counts `socket_error` and
+ * hands the unanswered records to `onLost` (they are not thrown).
+ */
+export function pipelined(url, statuses, onAnswer, onLost = () => undefined) {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port) }, () => resolve(socket));
+    socket.setNoDelay(true);
+    socket.waiting = [];
+    onResponses(socket, (status) => {
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      const record = socket.waiting.shift();
+      if (record) onAnswer(record, status, performance.now());
+    });
+    socket.on('error', (e) => {
+      if (socket.connecting) return reject(e);
+      statuses.socket_error = (statuses.socket_error ?? 0) + 1;
+      onLost(socket.waiting.splice(0));
+    });
+  });
+}

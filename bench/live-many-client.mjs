@@ -21,11 +21,10 @@
 //   send { url, rate, warmupMs, ms, connections, drainMs }  (sender) `live`'s POSTs alone, waiting
 //          only for the answers; -> every message's tag, send and answer times, and status
 //   stats  this process's memory; exit
-import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { startProfile } from './profile.mjs';
 import { summarize } from './latency.mjs';
-import { onResponses } from './http-load.mjs';
+import { pipelined } from './http-load.mjs';
 import { PICKUP, createDID, createResolver, InMemorySecrets, newId, packEncrypted, unpack, wrapInForward } from '../packages/core/dist/index.js';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -229,7 +228,9 @@ async function live(o) {
   const total = Math.min(wires.length, warm + Math.round((o.rate * o.ms) / 1000));
   const track0 = (track = new Map());
   const statuses = {};
-  const sockets = await Promise.all(Array.from({ length: o.connections }, () => paced(u, statuses)));
+  const answered = (e, status, at) => Object.assign(e, { status, answeredAt: at });
+  const lost = (entries) => entries.forEach((e) => (e.status = -1));
+  const sockets = await Promise.all(Array.from({ length: o.connections }, () => pipelined(o.url, statuses, answered, lost)));
   const cpuAt = { cpu: undefined, elu: undefined, t: 0 };
   let sent = 0;
   const t0 = performance.now();
@@ -284,25 +285,6 @@ async function live(o) {
   };
 }
 
-
-/** A keep-alive socket; answers (content-length bodies, as the mediator sends) settle its requests in order. */
-function paced(u, statuses) {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port) }, () => resolve(socket));
-    socket.setNoDelay(true);
-    socket.waiting = [];
-    onResponses(socket, (status) => {
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      const e = socket.waiting.shift();
-      if (e) Object.assign(e, { status, answeredAt: performance.now() });
-    });
-    socket.on('error', (e) => {
-      if (socket.connecting) return reject(e);
-      statuses.socket_error = (statuses.socket_error ?? 0) + 1;
-      for (const e2 of socket.waiting.splice(0)) e2.status = -1;
-    });
-  });
-}
 
 async function exit() {
   for (const a of accounts) a.ws?.terminate();

@@ -11,11 +11,10 @@
 // mode on its WebSocket), mark (the measured part starts), collect { total, timeoutMs } -> the
 // wall-clock receipt time of each; seen -> what arrived so far, live mode left on (attack.mjs).
 // Requests are pre-built bytes and responses are parsed by hand (http-load.mjs).
-import { connect } from 'node:net';
 import { createDID, createResolver, HttpTransport, InMemorySecrets, MediatorClient, Agent, newId, packEncrypted, silentLogger } from '../packages/core/dist/index.js';
 import { NodeWsTransport } from '../packages/core/dist/node.js';
 import { startProfile } from './profile.mjs';
-import { closedLoop, onResponses, requestBytes } from './http-load.mjs';
+import { closedLoop, pipelined, requestBytes } from './http-load.mjs';
 import { percentiles } from './latency.mjs';
 
 const BASIC = 'https://didcomm.org/basicmessage/2.0/message';
@@ -87,7 +86,8 @@ async function live(o) {
   // keep-alive sockets (at 1,000/s over 32 sockets a socket rarely has two in flight).
   const statuses = {};
   const answered = [];
-  const sockets = await Promise.all(Array.from({ length: o.connections }, () => openPaced(o.url, statuses, answered)));
+  const onAnswer = (req, status, doneAt) => answered.push({ ms: doneAt - req.at, measured: req.measured, status, content: req.content, doneAt });
+  const sockets = await Promise.all(Array.from({ length: o.connections }, () => pipelined(o.url, statuses, onAnswer)));
   let elu;
   const sentAt = {};
   let sent = 0;
@@ -107,7 +107,7 @@ async function live(o) {
         const s = sockets[sent % sockets.length];
         const measured = sent >= warm;
         if (measured) sentAt[req.content] = wallNow();
-        s.sentAt.push({ at: performance.now(), measured, content: req.content });
+        s.waiting.push({ at: performance.now(), measured, content: req.content });
         s.write(req.bytes);
         sent++;
       }
@@ -187,24 +187,6 @@ async function collect(o) {
   await state.recipient.mc.live(false).catch(() => undefined);
   const profile = await state.stopProfile?.();
   return { profile, receivedAt: state.receivedAt, loopBusy, cpuPercent: ((cpu.user + cpu.system) / 1000 / elapsed) * 100 };
-}
-
-/** A keep-alive socket that counts answers; requests on it may be pipelined. */
-function openPaced(url, statuses, answered) {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: u.hostname, port: Number(u.port) }, () => resolve(socket));
-    socket.setNoDelay(true);
-    socket.sentAt = [];
-    onResponses(socket, (status) => {
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      const req = socket.sentAt.shift();
-      const doneAt = performance.now();
-      answered.push({ ms: doneAt - req.at, measured: req.measured, status, content: req.content, doneAt });
-    });
-    // After the connection was made, an error leaves its requests unanswered (counted, not thrown).
-    socket.on('error', (e) => (socket.connecting ? reject(e) : (statuses.socket_error = (statuses.socket_error ?? 0) + 1)));
-  });
 }
 
 async function exit() {
