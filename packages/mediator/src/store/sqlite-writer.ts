@@ -4,8 +4,7 @@
 // order and are committed in order; each answer goes back after its commit.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { commitAs, groupWriter, type GroupRow } from './sqlite-enqueue.js';
-import { CACHE_SIZE } from './sqlite.js';
+import { ackWriter, commitAs, configure, groupWriter, type GroupRow } from './sqlite-enqueue.js';
 
 export interface WriterBatch {
   seq: number;
@@ -22,14 +21,10 @@ export type WriterReply = { seq: number; stored: Uint8Array; acked: number[] } |
 
 const { path, synchronous } = workerData as { path: string; synchronous: 'FULL' | 'NORMAL' };
 const db = new Database(path);
-db.pragma('journal_mode = WAL');
-db.pragma(`synchronous = ${synchronous}`);
-db.pragma('busy_timeout = 5000');
-db.pragma(`cache_size = ${CACHE_SIZE}`);
+configure(db, synchronous);
 const writeGroup = groupWriter(db);
 const commit = commitAs(db, synchronous);
-const ackId = db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size');
-const dropQueued = db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?');
+const ack = ackWriter(db);
 const write = db.transaction((b: WriterBatch, stored: Uint8Array, acked: number[]) => {
   const it = b.items;
   let k = 0;
@@ -39,19 +34,7 @@ const write = db.transaction((b: WriterBatch, stored: Uint8Array, acked: number[
     for (; k < first + n; k++) rows.push({ account: it[5 * k] as string, recipientDid: it[5 * k + 1] as string, message: it[5 * k + 2] as string, id: it[5 * k + 3] as string });
     if (writeGroup(rows, it[5 * first + 4] as number, b.now)) stored.fill(1, first, k);
   }
-  for (const a of b.acks) {
-    let n = 0;
-    let bytes = 0;
-    for (const id of new Set(a.ids)) {
-      const gone = ackId.get(a.account, id);
-      if (gone) {
-        n++;
-        bytes += gone.size;
-      }
-    }
-    if (n > 0) dropQueued.run(n, bytes, a.account);
-    acked.push(n);
-  }
+  for (const a of b.acks) acked.push(ack(a.account, a.ids));
 });
 
 parentPort!.on('message', (b: WriterBatch | 'close') => {

@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { didPart, newQueueId } from './ids.js';
 import { DiskReserve } from './disk-reserve.js';
 import { asStoreFault, DiskFullError } from './faults.js';
-import { commitAs, groupWriter } from './sqlite-enqueue.js';
+import { ackWriter, commitAs, configure, groupWriter } from './sqlite-enqueue.js';
 import { FILE_MODE, privateDir, privateFile, tighten } from '../files.js';
 import type { WriterBatch, WriterReply } from './sqlite-writer.js';
 import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
@@ -35,14 +35,6 @@ CREATE INDEX IF NOT EXISTS queue_received ON queue(received_at);
 CREATE TABLE IF NOT EXISTS access (did TEXT PRIMARY KEY, rule TEXT NOT NULL CHECK (rule IN ('allow', 'deny')), updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
-
-/**
- * SQLite's page cache per connection, in KiB as a negative number (SQLite's default is 2 MiB).
- * With 10,000 accounts live the pages every forward and acknowledgement touch (accounts,
- * recipients, the queue's indexes) outgrew 2 MiB: each miss a pread, and the main thread's
- * store reads took twice as long as with 1,000. 32 MiB is an upper bound, filled only as used.
- */
-export const CACHE_SIZE = -32 * 1024;
 
 interface PendingAck {
   account: string;
@@ -98,6 +90,7 @@ export class SqliteStore implements MediatorStore {
   readonly #st: ReturnType<SqliteStore['prepare']>;
   readonly #writeGroup: ReturnType<typeof groupWriter>;
   readonly #commit: ReturnType<typeof commitAs>;
+  readonly #ackRows: ReturnType<typeof ackWriter>;
 
   constructor(path: string, o: SqliteStoreOptions = {}) {
     this.path = path;
@@ -109,10 +102,7 @@ export class SqliteStore implements MediatorStore {
       for (const f of [`${path}-wal`, `${path}-shm`]) tighten(f, FILE_MODE);
     }
     this.#db = new Database(path);
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`synchronous = ${o.synchronous ?? 'FULL'}`);
-    this.#db.pragma('busy_timeout = 5000');
-    this.#db.pragma(`cache_size = ${CACHE_SIZE}`);
+    configure(this.#db, o.synchronous ?? 'FULL');
     this.#db.exec(SCHEMA);
     migrate(this.#db);
     const reserve = path === ':memory:' ? 0 : (o.diskReserveBytes ?? 0);
@@ -120,6 +110,7 @@ export class SqliteStore implements MediatorStore {
     this.#st = this.prepare();
     this.#writeGroup = groupWriter(this.#db);
     this.#commit = commitAs(this.#db, o.synchronous ?? 'FULL');
+    this.#ackRows = ackWriter(this.#db);
     if (o.writerThread === true && path !== ':memory:') this.#startWriter(o.synchronous ?? 'FULL');
   }
 
@@ -202,7 +193,6 @@ export class SqliteStore implements MediatorStore {
       fetchAll: db.prepare<[string, number], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? ORDER BY seq LIMIT ?'),
       fetchOne: db.prepare<[string, string, number], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? AND recipient_did = ? ORDER BY seq LIMIT ?'),
       fetchId: db.prepare<[string, string], Row>('SELECT id, recipient_did, received_at, message FROM queue WHERE account = ? AND id = ?'),
-      ackId: db.prepare<[string, string], { size: number }>('DELETE FROM queue WHERE account = ? AND id = ? RETURNING size'),
       dropQueued: db.prepare('UPDATE accounts SET queued = MAX(queued - ?, 0), queued_bytes = MAX(queued_bytes - ?, 0) WHERE did = ?'),
       // INDEXED BY: for the GROUP BY, SQLite's planner would otherwise walk queue_account, i.e.
       // every queued row, each purge (measured: 54 ms for 30,000 rows, on the main thread).
@@ -481,20 +471,6 @@ export class SqliteStore implements MediatorStore {
     return this.#db.transaction(() => this.#ackRows(account, ids))();
   }
 
-  /** Delete an account's acknowledged rows and lower its counters (inside a transaction). */
-  #ackRows(account: string, ids: string[]): number {
-    let n = 0;
-    let bytes = 0;
-    for (const id of new Set(ids)) {
-      const gone = this.#st.ackId.get(account, id);
-      if (gone) {
-        n++;
-        bytes += gone.size;
-      }
-    }
-    if (n > 0) this.#st.dropQueued.run(n, bytes, account);
-    return n;
-  }
   async purge(beforeMs: number) {
     return this.#db.transaction(() => {
       for (const { account, n, bytes } of this.#st.expired.all(beforeMs)) this.#st.dropQueued.run(n, bytes, account);
