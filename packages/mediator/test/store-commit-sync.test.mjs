@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { commitAs } from '../dist/store/sqlite-enqueue.js';
+import { commitAs } from '../dist/store/sqlite-writes.js';
 import { tempDir } from './helpers.mjs';
 
 const level = (db) => db.pragma('synchronous', { simple: true }); // 1 NORMAL, 2 FULL

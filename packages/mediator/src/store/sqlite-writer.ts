@@ -4,7 +4,7 @@
 // order and are committed in order; each answer goes back after its commit.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { ackWriter, commitAs, configure, groupWriter, type GroupRow } from './sqlite-enqueue.js';
+import { ackWriter, commitAs, configure, groupWriter, type GroupRow } from './sqlite-writes.js';
 
 export interface WriterBatch {
   seq: number;

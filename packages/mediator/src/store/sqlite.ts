@@ -1,5 +1,5 @@
 // The embedded store: one SQLite file in WAL mode with synchronous=FULL (but for commits that
-// only delete acknowledged messages: sqlite-enqueue.ts, commitAs). Enqueues that arrive
+// only delete acknowledged messages: sqlite-writes.ts, commitAs). Enqueues that arrive
 // together are written in one transaction (group commit), each resolved only after its commit.
 // The transactions run on the calling thread, or (writerThread) on a writer thread with its own
 // connection (sqlite-writer.ts), so that a slow disk's fsync does not stall the thread serving
@@ -12,7 +12,7 @@ import { dirname } from 'node:path';
 import { didPart, newQueueId } from './ids.js';
 import { DiskReserve } from './disk-reserve.js';
 import { asStoreFault, DiskFullError } from './faults.js';
-import { ackWriter, commitAs, configure, groupWriter } from './sqlite-enqueue.js';
+import { ackWriter, commitAs, configure, groupWriter } from './sqlite-writes.js';
 import { FILE_MODE, privateDir, privateFile, tighten } from '../files.js';
 import type { WriterBatch, WriterReply } from './sqlite-writer.js';
 import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
