@@ -61,6 +61,11 @@ export class LiveSessions {
     return [...m.values()];
   }
 
+  /** Accounts with a live connection here (closed ones may still be listed until next looked at). */
+  accounts(): string[] {
+    return [...this.#byAccount.keys()];
+  }
+
   count(): number {
     let n = 0;
     for (const account of [...this.#byAccount.keys()]) n += this.entries(account).length;

@@ -23,6 +23,7 @@ import type { Compat } from '@didcomm-ts/core';
 import type { AccessPolicy } from './config.js';
 import { MediatorError } from './errors.js';
 import { LiveSessions } from './live.js';
+import { resyncLive } from './live-resync.js';
 import { PinningResolver } from './resolver.js';
 import { Metrics } from './metrics.js';
 import { registerMediation } from './protocols/mediation.js';
@@ -116,6 +117,7 @@ export class Mediator implements TransportHost {
   readonly unwrapper: ForwardUnwrapper;
   readonly #logger: Logger;
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeResync: () => void;
   readonly #purgeTimer: ReturnType<typeof setInterval>;
   /** Accounts with live deliveries under way, and the ids enqueued for them since. */
   readonly #liveQueues = new Map<string, LiveQueue>();
@@ -174,6 +176,7 @@ export class Mediator implements TransportHost {
       if (this.live.entries(account).length === 0) return;
       this.#deliverLive(account, ids, messages);
     });
+    this.#unsubscribeResync = o.store.onResync?.(() => void this.#resync()) ?? (() => undefined);
     const every = Math.min(60_000, Math.max(1000, (limits.retentionSeconds * 1000) / 4));
     this.#purgeTimer = setInterval(() => void this.purge(), every);
     this.#purgeTimer.unref();
@@ -191,6 +194,18 @@ export class Mediator implements TransportHost {
     s.waiting.push(...ids);
     for (const m of messages) s.known.set(m.id, m);
     this.#pumpLive(account, s);
+  }
+
+  /**
+   * The store's announcements had a gap: each live account's oldest queued messages (one
+   * delivery's worth) are pushed again; what is already in flight on a connection is skipped.
+   */
+  async #resync(): Promise<void> {
+    // Only the ids go to the account's delivery queue (it reads the rows when their turn
+    // comes): with thousands of live accounts, every queue's rows at once would not be bounded.
+    const r = await resyncLive(this.store, this.live.accounts(), this.ctx.limits.maxDeliveryMessages, (account, ids) => this.#deliverLive(account, ids));
+    this.metrics.inc('didcomm_mediator_live_resyncs_total');
+    this.#logger.info('store announcements resumed after a gap; live queues read again', { ...r });
   }
 
   #pumpLive(account: string, s: LiveQueue): void {
@@ -337,6 +352,7 @@ export class Mediator implements TransportHost {
     clearInterval(this.#purgeTimer);
     for (const s of this.#liveQueues.values()) clearTimeout(s.timer);
     this.#unsubscribe();
+    this.#unsubscribeResync();
     this.v1?.close();
     await this.agent.stop();
     await this.unwrapper.close?.();

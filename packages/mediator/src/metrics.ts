@@ -17,6 +17,7 @@ const HELP: Record<string, [string, string]> = {
   didcomm_mediator_refused_total: ['counter', 'Requests or messages refused, by reason'],
   didcomm_mediator_unpacked_total: ['counter', 'Encrypted or signed messages given to unpack, by the thread that decrypts them (main or worker)'],
   didcomm_mediator_forward_seconds: ['histogram', 'Time from a forward arriving to its durable write'],
+  didcomm_mediator_live_resyncs_total: ['counter', 'Times the live accounts\' queues were read again after a gap in the store\'s enqueue announcements'],
   didcomm_mediator_live_delivery_seconds: ['histogram', 'Time from a message being queued to its live delivery being sent'],
   didcomm_mediator_queue_messages: ['gauge', 'Messages waiting in all queues'],
   didcomm_mediator_queue_bytes: ['gauge', 'Bytes waiting in all queues'],

@@ -1,12 +1,16 @@
 // Two mediator instances on one PostgreSQL database act as one mediator: the same DID and
 // keys, the same accounts and queues; a forward posted to instance A reaches a recipient who
-// is live on instance B (LISTEN/NOTIFY). Each run uses its own schema and drops it.
+// is live on instance B (LISTEN/NOTIFY), also when B's LISTEN connection drops meanwhile.
+// Each run uses its own schema and drops it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import postgres from 'postgres';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
 import { listAccounts, PostgresStore } from '../dist/index.js';
 import { basic, mediatedClient, PG_URL, requirePostgres, testMediator } from './helpers.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 test('two instances on one PostgreSQL: forward to A, live delivery from B', async (t) => {
   if (!(await requirePostgres(t))) return;
@@ -44,6 +48,68 @@ test('two instances on one PostgreSQL: forward to A, live delivery from B', asyn
     await bob?.agent.stop();
     await a.stop();
     await b.stop();
+    const s = await PostgresStore.open(PG_URL, { schema: pgSchema });
+    await s.dropSchema();
+    await s.close();
+  }
+});
+
+test('PostgreSQL: what another instance queues while the LISTEN connection is down still reaches a live recipient, without a pickup', async (t) => {
+  if (!(await requirePostgres(t))) return;
+  const pgSchema = `mediator_test_${randomBytes(6).toString('hex')}`;
+  // B checks every 200 ms that its LISTEN still hears (the default is 5 s).
+  const b = await testMediator({ store: PG_URL, pgSchema }, { store: await PostgresStore.open(PG_URL, { schema: pgSchema, listenCheckMs: 200 }) });
+  const a = await testMediator({ store: PG_URL, pgSchema });
+  const resolver = createResolver();
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => undefined });
+  let alice, bob;
+  try {
+    alice = await mediatedClient(b.did, resolver);
+    bob = await mediatedClient(b.did, resolver);
+    await bob.client.live(true);
+    const post = async (content) => {
+      const { packed } = await packEncrypted(basic(alice.did, bob.did, content), { to: bob.did, from: alice.did, resolver, secrets: alice.secrets });
+      const res = await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-encrypted+json' }, body: packed });
+      assert.equal(res.status, 202);
+    };
+    await post('before');
+    await bob.waitFor(1, 5000);
+
+    // Only this test's instances' LISTEN connections (their channel names its schema) are
+    // killed, again and again while forwards go to A: NOTIFYs of that time reach no listener,
+    // and a new LISTEN killed in its turn made postgres.js stop listening altogether.
+    let killed = 0;
+    let killing = true;
+    const killer = (async () => {
+      while (killing) {
+        const [{ n }] = await admin`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query ILIKE ${`listen %${pgSchema}_enqueued%`}`;
+        killed += n;
+        await sleep(5);
+      }
+    })();
+    const sent = [];
+    for (let i = 0; i < 8; i++) {
+      sent.push(`during the gap ${i}`);
+      await post(sent.at(-1));
+      await sleep(30);
+    }
+    killing = false;
+    await killer;
+    assert.ok(killed > 0, 'LISTEN connections were killed');
+
+    const deadline = Date.now() + 10_000;
+    const arrived = () => sent.filter((c) => bob.inbox.some((x) => x.content === c));
+    while (arrived().length < sent.length && Date.now() < deadline) await sleep(50);
+    assert.deepEqual(arrived(), sent, 'every forward queued during the gap was delivered live');
+    assert.ok(b.mediator.metrics.get('didcomm_mediator_live_resyncs_total') > 0, 'B read its live queues again');
+    // Delivered once each: what was in flight when a resync read the queue is not sent again.
+    assert.equal(bob.inbox.length, 1 + sent.length, `inbox: ${bob.inbox.map((x) => x.content).join(', ')}`);
+  } finally {
+    await alice?.agent.stop();
+    await bob?.agent.stop();
+    await a.stop();
+    await b.stop();
+    await admin.end({ timeout: 1 });
     const s = await PostgresStore.open(PG_URL, { schema: pgSchema });
     await s.dropSchema();
     await s.close();

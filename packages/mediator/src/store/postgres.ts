@@ -3,6 +3,7 @@
 // recipient live on instance B gets what was forwarded through instance A.
 import postgres from 'postgres';
 import { randomUUID } from 'node:crypto';
+import { connect as netConnect, type Socket } from 'node:net';
 import { didPart, newQueueId } from './ids.js';
 import { asStoreFault } from './faults.js';
 import { QueueFullError, RecipientLimitError, type AccessRule, type AccountInfo, type EnqueueItem, type EnqueueListener, type MediatorStore, type QueuedMessage, type QueueStatus, type UpdateResult } from './types.js';
@@ -12,6 +13,12 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** Connections in the pool (default 10). */
   max?: number;
+  /**
+   * How often (ms) the store checks that its LISTEN still hears: it NOTIFYs itself, and when
+   * the previous check's echo never came it listens again and tells onResync listeners
+   * (default 5000; 0: never).
+   */
+  listenCheckMs?: number;
 }
 
 const IDENT = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -42,6 +49,29 @@ function begin<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promis
     }) as Promise<T>;
 }
 
+/**
+ * The sockets of the LISTEN client, for its store to close: postgres.js's end() during a
+ * reconnect's wait left the new connection open and idle, keeping the process alive (measured
+ * with LISTEN connections killed every few ms). Once closed, no new one opens.
+ */
+class OwnedSockets {
+  readonly #open = new Set<Socket>();
+  #closed = false;
+
+  open(c: { host: string[]; port: number[]; path?: string | false }): Socket {
+    if (this.#closed) throw new Error('the store is closed');
+    const socket = c.path ? netConnect(c.path) : netConnect(c.port[0], c.host[0]);
+    this.#open.add(socket);
+    socket.once('close', () => this.#open.delete(socket));
+    return socket;
+  }
+
+  closeAll(): void {
+    this.#closed = true;
+    for (const socket of this.#open) socket.destroy();
+  }
+}
+
 type Row = { id: string; recipient_did: string; received_at: string | number; message: string };
 const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipient_did, receivedAt: Number(r.received_at), message: r.message });
 
@@ -52,12 +82,67 @@ export class PostgresStore implements MediatorStore {
   readonly #channel: string;
   readonly #instance = randomUUID();
   readonly #listeners = new Set<EnqueueListener>();
-  #unlisten: (() => Promise<void>) | undefined;
+  readonly #resyncListeners = new Set<() => void>();
+  /** A client of its own for LISTEN, replaced when it stops hearing (see #checkListen). */
+  #listener: postgres.Sql | undefined;
+  readonly #connectListener: () => postgres.Sql;
+  readonly #listenerSockets: OwnedSockets;
+  /** The listen check's last self-notification, and whether it came back. */
+  #probe = { seq: 0, echoed: true };
+  #probeTimer: ReturnType<typeof setInterval> | undefined;
+  #relistening: Promise<void> | undefined;
+  #closed = false;
 
-  private constructor(sql: postgres.Sql, schema: string) {
+  private constructor(sql: postgres.Sql, schema: string, connect: () => postgres.Sql, listenerSockets: OwnedSockets) {
+    this.#listenerSockets = listenerSockets;
     this.#sql = sql;
     this.schema = schema;
     this.#channel = `${schema}_enqueued`;
+    this.#connectListener = connect;
+  }
+
+  /**
+   * LISTEN on the channel. postgres.js listens again on a new connection when its listening
+   * one drops, and calls onlisten each time; what was NOTIFYed meanwhile is gone, so each of
+   * those calls after the first tells the resync listeners (after LISTEN holds: whatever commits
+   * later is announced, whatever committed before is in what they read).
+   */
+  async #listen(): Promise<void> {
+    const sql = (this.#listener = this.#connectListener());
+    let announced = false;
+    await sql.listen(this.#channel, (payload) => this.#onNotify(payload), () => {
+      if (announced) this.#resync();
+      announced = true;
+    });
+  }
+
+  /**
+   * postgres.js gives up on a channel whose new LISTEN fails (its connection killed again, the
+   * server still down): the failed LISTEN stays as the channel's state, every later listen on
+   * that client fails with it, and live deliveries from other instances stopped for good
+   * (measured, with LISTEN connections killed every few ms). So the store NOTIFYs itself now
+   * and then, and when the last one found no listener it drops that client for a new one.
+   */
+  #checkListen(): void {
+    if (this.#closed || this.#relistening) return;
+    if (!this.#probe.echoed) {
+      this.#relistening = (async () => {
+        try {
+          await this.#listener?.end({ timeout: 0 }).catch(() => undefined);
+          if (this.#closed) return;
+          await this.#listen();
+          this.#probe.echoed = true;
+          this.#resync();
+        } catch {
+          /* the store is unreachable: the next check tries again */
+        } finally {
+          this.#relistening = undefined;
+        }
+      })();
+      return;
+    }
+    this.#probe = { seq: this.#probe.seq + 1, echoed: false };
+    this.#sql.notify(this.#channel, JSON.stringify({ o: this.#instance, p: this.#probe.seq })).catch(() => undefined);
   }
 
   /** Connect, create the schema and tables when missing, and LISTEN for other instances' enqueues. */
@@ -71,13 +156,16 @@ export class PostgresStore implements MediatorStore {
     // backoff: postgres.js waits up to 20 s before reconnecting, growing with failures counted
     // across the pool, so after a two-second restart forwards waited 10 s and more (measured);
     // at most a second between attempts here, a few per second per pool while it is down.
-    const sql = postgres(url, {
-      max: o.max ?? 10,
-      fetch_types: false,
-      backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
-      onnotice: () => undefined,
-      connection: { search_path: schema, application_name: 'didcomm-mediator' },
-    });
+    const connect = (max: number, socket?: (o: { host: string[]; port: number[]; path?: string | false }) => Socket) =>
+      postgres(url, {
+        max,
+        ...(socket ? { socket } : {}),
+        fetch_types: false,
+        backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
+        onnotice: () => undefined,
+        connection: { search_path: schema, application_name: 'didcomm-mediator' },
+      });
+    const sql = connect(o.max ?? 10);
     try {
       await sql.unsafe(`CREATE SCHEMA IF NOT EXISTS ${schema}`).catch((e) => {
         // Two instances creating the schema at once: the loser sees a unique violation.
@@ -130,9 +218,17 @@ export class PostgresStore implements MediatorStore {
         }
         await tx.unsafe(`CREATE INDEX IF NOT EXISTS recipients_did ON ${schema}.recipients(did)`);
       });
-      const store = new PostgresStore(sql, schema);
-      const { unlisten } = await sql.listen(store.#channel, (payload) => store.#onNotify(payload));
-      store.#unlisten = unlisten;
+      const listenerSockets = new OwnedSockets();
+      const store = new PostgresStore(sql, schema, () => connect(1, (c) => listenerSockets.open(c)), listenerSockets);
+      await store.#listen().catch(async (e) => {
+        await store.#listener?.end({ timeout: 1 }).catch(() => undefined);
+        throw e;
+      });
+      const every = o.listenCheckMs ?? 5000;
+      if (every > 0) {
+        store.#probeTimer = setInterval(() => store.#checkListen(), every);
+        store.#probeTimer.unref();
+      }
       return store;
     } catch (e) {
       await sql.end({ timeout: 1 }).catch(() => undefined);
@@ -141,12 +237,13 @@ export class PostgresStore implements MediatorStore {
   }
 
   #onNotify(payload: string) {
-    let n: { o?: string; a?: string; i?: string[] };
+    let n: { o?: string; a?: string; i?: string[]; p?: number };
     try {
       n = JSON.parse(payload);
     } catch {
       return;
     }
+    if (n.o === this.#instance && n.p === this.#probe.seq) this.#probe.echoed = true;
     // Our own enqueues were announced locally already.
     if (n.o === this.#instance || typeof n.a !== 'string' || !Array.isArray(n.i)) return;
     this.#emit(n.a, n.i);
@@ -372,13 +469,32 @@ export class PostgresStore implements MediatorStore {
     return () => void this.#listeners.delete(listener);
   }
 
+  onResync(listener: () => void) {
+    this.#resyncListeners.add(listener);
+    return () => void this.#resyncListeners.delete(listener);
+  }
+
+  #resync() {
+    for (const l of this.#resyncListeners) {
+      try {
+        l();
+      } catch {
+        /* a listener's failure is its own */
+      }
+    }
+  }
+
   /** Drop the schema with everything in it (tests). */
   async dropSchema(): Promise<void> {
     await this.#sql.unsafe(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`);
   }
 
   async close() {
-    await this.#unlisten?.().catch(() => undefined);
+    this.#closed = true;
+    clearInterval(this.#probeTimer);
+    await this.#relistening;
+    await this.#listener?.end({ timeout: 1 }).catch(() => undefined);
+    this.#listenerSockets.closeAll();
     await this.#sql.end({ timeout: 5 });
   }
 }

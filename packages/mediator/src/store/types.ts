@@ -119,5 +119,11 @@ export interface MediatorStore {
 
   /** Subscribe to enqueues (this instance's and, for shared stores, the others'). */
   onEnqueued(listener: EnqueueListener): () => void;
+  /**
+   * Subscribe to gaps in the enqueue announcements: called when other instances' enqueues may
+   * have gone unannounced (a shared store's notification channel came back after a drop), so a
+   * listener reads again what it watches. Stores with no other instances never call it.
+   */
+  onResync?(listener: () => void): () => void;
   close(): Promise<void>;
 }

@@ -25,6 +25,11 @@ export class V1Live {
     return [...m.values()];
   }
 
+  /** Accounts with a live v1 connection here (closed ones may still be listed until next looked at). */
+  accounts(): string[] {
+    return [...this.#byAccount.keys()];
+  }
+
   count(): number {
     let n = 0;
     for (const account of [...this.#byAccount.keys()]) n += this.sessions(account).length;

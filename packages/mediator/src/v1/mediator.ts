@@ -12,6 +12,7 @@ import { CONNECTIONS, connectionRequest } from './connections.js';
 import { didExchangeRequest } from './didexchange.js';
 import type { V1Identity } from './identity.js';
 import { V1Live } from './live.js';
+import { resyncLive } from '../live-resync.js';
 import { ReplayGuard } from './replay.js';
 import { keylistQuery, keylistUpdate, mediateRequest } from './mediation.js';
 import { deliverLive, deliveryRequest, liveDeliveryChange, messagesReceived, statusRequest } from './pickup.js';
@@ -58,6 +59,7 @@ export function isV1Packed(packed: string): boolean {
 export class V1Mediator {
   readonly ctx: V1Context;
   readonly #unsubscribe: () => void;
+  readonly #unsubscribeResync: () => void;
   readonly #replays: ReplayGuard;
 
   constructor(m: MediatorContext, id: V1Identity, endpoint: string) {
@@ -76,6 +78,12 @@ export class V1Mediator {
       if (!account.startsWith('did:key:') || this.ctx.live.sessions(account).length === 0) return;
       deliverLive(this.ctx, account, ids, messages).catch((e) => m.logger.warn('v1 live delivery failed; the messages stay queued', { account, error: e instanceof Error ? e.message : String(e) }));
     });
+    // v1 live deliveries keep no list of what is in flight: a resync may send a message again
+    // (delivery is at-least-once; clients drop what they have seen).
+    this.#unsubscribeResync =
+      m.store.onResync?.(() => {
+        void resyncLive(m.store, this.ctx.live.accounts(), m.limits.maxDeliveryMessages, (account, ids, messages) => deliverLive(this.ctx, account, ids, messages));
+      }) ?? (() => undefined);
   }
 
   /** Take one v1 envelope from a transport. Throws (DIDCommError or MediatorError) to refuse it. */
@@ -129,6 +137,7 @@ export class V1Mediator {
 
   close(): void {
     this.#unsubscribe();
+    this.#unsubscribeResync();
   }
 }
 
