@@ -114,7 +114,9 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     // The pool needs the secrets as data; a secrets resolver that cannot list them stays inline.
     // It unpacks requests too (authcrypt, signatures) unless DIDs resolve with a resolver of the
     // caller's, which a worker thread cannot share.
-    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes, compat: c.compat }, requestPolicy: o.resolver ? undefined : REQUEST_POLICY, resolverCache: c.resolverCache, maxForwardPayloads: c.maxForwardPayloads }) : undefined;
+    // DIDComm v1's key derives from the oldest DID's secret (v1/identity.ts), here and in the workers.
+    const firstDid = identity.dids[identity.dids.length - 1];
+    let pool = !o.unwrapper && workers > 0 && held ? workerUnwrapper({ secrets: held, size: workers, policy: { maxBytes: c.maxMessageBytes, compat: c.compat }, requestPolicy: o.resolver ? undefined : REQUEST_POLICY, resolverCache: c.resolverCache, maxForwardPayloads: c.maxForwardPayloads, v1Did: firstDid }) : undefined;
     // The first forward should not wait for a worker to load; workers that cannot start leave
     // the decryption on this thread.
     await pool?.ready().catch(async (e) => {
@@ -145,14 +147,13 @@ export async function startMediator(config: Partial<MediatorConfig>, o: StartOpt
     const invUrl = invitationUrl(invitation, publicUrl);
     // DIDComm v1 (v1/): its key derives from the oldest DID's secret, so every instance on a
     // shared store has the same one and a new public URL keeps it; the invitation id is stored.
-    const firstDid = identity.dids[identity.dids.length - 1];
     const v1Id = await v1Identity({
       key: await deriveV1Key(held ?? [], firstDid),
       httpUrl: publicUrl,
       wsUrl: ws.href,
       invitationId: await store.setSettingIfAbsent(`oob-v1:${firstDid}`, randomUUID()),
     });
-    m.v1 = new V1Mediator(m.ctx, v1Id, publicUrl);
+    m.v1 = new V1Mediator(m.ctx, v1Id, publicUrl, { unpack: unwrapper?.unpackV1 });
     const shortLinks = new ShortLinks({ store, metrics, publicUrl, allowed: m.ctx.allowed });
     shortLinks.register(m.agent);
     const shortInvUrl = await shortLinks.own(identity.did, invUrl);

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { DIDCommError, type ErrorCode, type Message, type Secret, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
-import type { ForwardParts, ForwardUnwrapper, PackJob, Unpacked } from './unwrap.js';
+import type { ForwardParts, ForwardUnwrapper, PackJob, Unpacked, V1Unpacked } from './unwrap.js';
 
 /** What a worker does with one packed message. */
 export const Mode = {
@@ -20,6 +20,8 @@ export const Mode = {
   PartsOrRequest: 3,
   /** pack(): packEncrypted, the item a PackJob. */
   Pack: 4,
+  /** unpackV1(): a DIDComm v1 envelope, opened with the v1 key. */
+  V1: 5,
 } as const;
 export type Mode = (typeof Mode)[keyof typeof Mode];
 
@@ -35,6 +37,7 @@ export type WorkerReply =
   | { id: number; message: Message; metadata: UnpackMetadata }
   | { id: number; parts: ForwardParts | null }
   | { id: number; packed: string }
+  | { id: number; v1: V1Unpacked }
   | { id: number; error: { code?: string; message: string } };
 
 export interface WorkerPoolOptions {
@@ -54,6 +57,11 @@ export interface WorkerPoolOptions {
   maxForwardPayloads?: number;
   /** Threads (default: the available cores). */
   size?: number;
+  /**
+   * Open DIDComm v1 envelopes too (unpackV1), with the v1 key derived from this DID's secrets
+   * (v1/identity.ts: every worker derives the key the main thread has).
+   */
+  v1Did?: string;
 }
 
 /**
@@ -104,7 +112,7 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
   const pins = new Map<string, number>();
 
   const start = (): Slot => {
-    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, requestPolicy: o.requestPolicy ?? {}, resolverCache: o.resolverCache, maxForwardPayloads: o.maxForwardPayloads, pinned: [...pins.keys()] } });
+    const worker = new Worker(url, { workerData: { secrets: o.secrets, policy: o.policy ?? {}, requestPolicy: o.requestPolicy ?? {}, resolverCache: o.resolverCache, maxForwardPayloads: o.maxForwardPayloads, v1Did: o.v1Did, pinned: [...pins.keys()] } });
     let isReady: () => void = () => undefined;
     let wasReady = false;
     const slot: Slot = { worker, ready: new Promise<void>((resolve) => (isReady = resolve)), inFlight: new Map(), queued: { ids: [], items: [], mode: [] } };
@@ -119,7 +127,7 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
         if (!w) continue;
         slot.inFlight.delete(r.id);
         if ('error' in r) w.reject(r.error.code !== undefined ? new DIDCommError(r.error.code as ErrorCode, r.error.message) : new Error(r.error.message));
-        else w.resolve('parts' in r ? r.parts : r);
+        else w.resolve('parts' in r ? r.parts : 'v1' in r ? r.v1 : r);
       }
     });
     let failed = false;
@@ -196,6 +204,7 @@ export function workerUnwrapper(o: WorkerPoolOptions): WorkerPool {
     : {};
   return {
     ...requests,
+    ...(o.v1Did !== undefined ? { unpackV1: (packed: string, key?: string) => submit<V1Unpacked>(packed, Mode.V1, key) } : {}),
     size,
     async ready() {
       await Promise.all(slots.map((s) => s.ready));

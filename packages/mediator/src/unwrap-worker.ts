@@ -4,17 +4,19 @@
 // dispatches; it also packs what the mediator's agent sends (replies, live deliveries). Errors go
 // back as their code and message so the main thread rethrows what the inline path would.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, packEncrypted, unpack, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
+import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, packEncrypted, unpack, v1, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
+import { deriveV1Key } from './v1/identity.js';
 import { forwardParts, type PackJob } from './unwrap.js';
 import { PinningResolver } from './resolver.js';
 import { Mode, type WorkerControl, type WorkerReply, type WorkerRequest } from './unwrap-pool.js';
 
-const { secrets, policy, requestPolicy, resolverCache, maxForwardPayloads, pinned } = workerData as {
+const { secrets, policy, requestPolicy, resolverCache, maxForwardPayloads, v1Did, pinned } = workerData as {
   secrets: Secret[];
   policy: UnpackPolicy;
   requestPolicy: UnpackPolicy;
   resolverCache?: number;
   maxForwardPayloads?: number;
+  v1Did?: string;
   pinned: string[];
 };
 // One resolver (and its document cache) and one secrets store for both policies: senders'
@@ -27,11 +29,20 @@ const options = { resolver, secrets: held, ...policy };
 const requestOptions = { resolver, secrets: held, ...requestPolicy };
 const samePolicy = JSON.stringify(policy) === JSON.stringify(requestPolicy);
 const port = parentPort!;
+// The v1 key, derived once here as on the main thread (the derivation is the one place it comes from).
+const v1Key = v1Did !== undefined ? deriveV1Key(secrets, v1Did) : undefined;
+
+async function openV1(packed: string) {
+  const key = await v1Key!;
+  const { plaintext: _, ...out } = await v1.unpackV1(packed, { keys: (kid) => (kid === key.verkey ? key : undefined), ...(policy.maxBytes !== undefined ? { maxBytes: policy.maxBytes } : {}) });
+  return out;
+}
 
 async function one(id: number, item: string | PackJob, mode: Mode): Promise<WorkerReply> {
   try {
     if (typeof item !== 'string') return { id, packed: (await packEncrypted(item.message, { ...item.options, resolver, secrets: held })).packed };
     const packed = item;
+    if (mode === Mode.V1) return { id, v1: await openV1(packed) };
     if (mode === Mode.Request) return { id, ...(await unpack(packed, requestOptions)) };
     const { message, metadata } = await unpack(packed, options);
     // Over the cap only the count crosses back: no payload is copied for a refused forward.

@@ -1,7 +1,7 @@
 // The forward's decryption is the mediator's main cost. It sits behind this interface, with
 // the packed text in and plain data out, so a pool of worker threads can take it over
 // without touching the rest of the forward path.
-import { DIDCommError, ErrorCodes, FORWARD_TYPE, parseForward, unpack, type DIDResolver, type Message, type PackEncryptedOptions, type SecretsResolver, type UnpackMetadata, type UnpackPolicy } from '@didcomm-ts/core';
+import { DIDCommError, ErrorCodes, FORWARD_TYPE, parseForward, unpack, type DIDResolver, type Message, type PackEncryptedOptions, type SecretsResolver, type UnpackMetadata, type UnpackPolicy, type v1 } from '@didcomm-ts/core';
 
 /** What the mediator needs of a forward: its next, and the messages it carries as JSON text. */
 export interface ForwardParts {
@@ -43,6 +43,11 @@ export interface ForwardUnwrapper {
    * resolver of core's (the agent's `pack`), for replies and live deliveries.
    */
   pack?(message: Message, options: PackJob['options']): Promise<{ packed: string }>;
+  /**
+   * Optional, off the calling thread: open a DIDComm v1 envelope with the mediator's v1 key
+   * (core's unpackV1, under the pool's size limit). `key` orders as for unpackRequest.
+   */
+  unpackV1?(packed: string, key?: string): Promise<V1Unpacked>;
   /** Optional, with pack: hold `did`'s document while its account is live (resolver.ts), until as many unpin calls. */
   pin?(did: string): void;
   unpin?(did: string): void;
@@ -54,6 +59,9 @@ export interface PackJob {
   message: Message;
   options: Omit<PackEncryptedOptions, 'resolver' | 'secrets'>;
 }
+
+/** What unpackV1 gives back: core's UnpackV1Result but the plaintext bytes. */
+export type V1Unpacked = Omit<v1.UnpackV1Result, 'plaintext'>;
 
 /** What core's unpack returns. */
 export interface Unpacked {

@@ -179,3 +179,36 @@ test('accountRateLimit applies to v1 accounts: past it, pickup requests get e.p.
     await limited.stop();
   }
 });
+
+test('v1 envelopes are opened in the unwrap pool when it runs, with the answers the main thread gives', async () => {
+  const answers = {};
+  for (const unwrapWorkers of [0, 1]) {
+    const m = await testMediator({ unwrapWorkers });
+    try {
+      const inv = await (await fetch(`${m.url}oob?version=1`)).json();
+      const to = inv.services[0].recipientKeys[0];
+      const { key } = await v1.generateV1Key();
+      const ping = async () => v1.packV1({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', '@id': crypto.randomUUID(), response_requested: true, '~transport': { return_route: 'all' } }, { to: [to], from: key });
+      const post = async (env) => {
+        const res = await fetch(m.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-envelope-enc' }, body: typeof env === 'string' ? env : JSON.stringify(env) });
+        const text = await res.text();
+        if (res.status !== 200) return { status: res.status, error: JSON.parse(text).error };
+        return { status: 200, type: v1.parseV1Message((await v1.unpackV1(text, { keys: (kid) => (kid === key.verkey ? key : undefined) })).message)['@type'] };
+      };
+      const tampered = await ping();
+      tampered.ciphertext = (tampered.ciphertext[0] === 'A' ? 'B' : 'A') + tampered.ciphertext.slice(1);
+      const notOurs = await v1.packV1({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', '@id': crypto.randomUUID() }, { to: [key.verkey], from: key });
+      const before = { worker: m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread: 'worker' }), main: m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread: 'main' }) };
+      answers[unwrapWorkers] = { ping: await post(await ping()), tampered: await post(tampered), notOurs: await post(notOurs) };
+      const thread = unwrapWorkers > 0 ? 'worker' : 'main';
+      const other = unwrapWorkers > 0 ? 'main' : 'worker';
+      assert.equal(m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread }) - before[thread], 3, `the three envelopes were opened on the ${thread} thread`);
+      assert.equal(m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread: other }) - before[other], 0);
+    } finally {
+      await m.stop();
+    }
+  }
+  assert.equal(answers[1].ping.type, 'https://didcomm.org/trust_ping/1.0/ping_response');
+  assert.ok(answers[1].tampered.status >= 400 && answers[1].notOurs.status >= 400, JSON.stringify(answers[1]));
+  assert.deepEqual(answers[1], answers[0]);
+});

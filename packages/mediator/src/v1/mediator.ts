@@ -11,6 +11,7 @@ import { problemReport, reply, type V1Context, type V1Inbound } from './context.
 import { CONNECTIONS, connectionRequest } from './connections.js';
 import { didExchangeRequest } from './didexchange.js';
 import type { V1Identity } from './identity.js';
+import type { V1Unpacked } from '../unwrap.js';
 import { V1Live } from './live.js';
 import { resyncLive } from '../live-resync.js';
 import { ReplayGuard } from './replay.js';
@@ -62,8 +63,12 @@ export class V1Mediator {
   readonly #unsubscribeResync: () => void;
   readonly #replays: ReplayGuard;
 
-  constructor(m: MediatorContext, id: V1Identity, endpoint: string) {
+  /** Opens envelopes off the main thread (the unwrap pool), when there is one. */
+  readonly #unpack: ((packed: string, key?: string) => Promise<V1Unpacked>) | undefined;
+
+  constructor(m: MediatorContext, id: V1Identity, endpoint: string, o: { unpack?: (packed: string, key?: string) => Promise<V1Unpacked> } = {}) {
     const key = id.key;
+    this.#unpack = o.unpack;
     this.#replays = new ReplayGuard(m.limits.replayIdsPerSender);
     this.ctx = {
       m,
@@ -90,7 +95,12 @@ export class V1Mediator {
   async receive(packed: string, session?: Session): Promise<void> {
     const { m, id } = this.ctx;
     const started = performance.now();
-    const out = await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
+    // In the pool as v2's requests are: envelopes a client floods in must not hold up every
+    // other connection's event loop with their key agreements.
+    m.metrics.inc('didcomm_mediator_unpacked_total', { thread: this.#unpack ? 'worker' : 'main' });
+    const out = this.#unpack
+      ? await this.#unpack(packed, session?.kind === 'ws' ? session.id : undefined)
+      : await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
     const message = v1.parseV1Message(out.message);
     this.#replays.check(out.senderKey, message['@id']);
     if (message['@type'] === v1.V1_FORWARD_TYPE) return this.#forward(message, started);
