@@ -66,5 +66,24 @@ port.postMessage('ready');
 port.on('message', (batch: WorkerRequest | WorkerControl) => {
   if ('pin' in batch) return resolver.pin(batch.pin);
   if ('unpin' in batch) return resolver.unpin(batch.unpin);
-  void Promise.all(batch.ids.map((id, i) => one(id, batch.items[i], batch.mode[i]))).then((replies) => port.postMessage(replies));
+  void Promise.all(batch.ids.map((id, i) => one(id, batch.items[i], batch.mode[i]))).then(reply);
 });
+
+/**
+ * One reply that cannot be cloned back (a value nested past what structured clone takes) fails
+ * alone: it threw out of postMessage, ended the worker, and every request of its batch (other
+ * clients') was refused with it.
+ */
+function reply(replies: WorkerReply[]): void {
+  try {
+    port.postMessage(replies);
+  } catch {
+    for (const r of replies) {
+      try {
+        port.postMessage([r]);
+      } catch {
+        port.postMessage([{ id: r.id, error: { message: 'the result could not be passed back to the main thread' } }]);
+      }
+    }
+  }
+}

@@ -180,7 +180,7 @@ test('accountRateLimit applies to v1 accounts: past it, pickup requests get e.p.
   }
 });
 
-test('v1 envelopes are opened in the unwrap pool when it runs, with the answers the main thread gives', async () => {
+test('v1 envelopes are opened in the unwrap pool when it runs, with the answers the main thread gives (nesting past the limit: 413)', async () => {
   const answers = {};
   for (const unwrapWorkers of [0, 1]) {
     const m = await testMediator({ unwrapWorkers });
@@ -199,10 +199,13 @@ test('v1 envelopes are opened in the unwrap pool when it runs, with the answers 
       tampered.ciphertext = (tampered.ciphertext[0] === 'A' ? 'B' : 'A') + tampered.ciphertext.slice(1);
       const notOurs = await v1.packV1({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', '@id': crypto.randomUUID() }, { to: [key.verkey], from: key });
       const before = { worker: m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread: 'worker' }), main: m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread: 'main' }) };
-      answers[unwrapWorkers] = { ping: await post(await ping()), tampered: await post(tampered), notOurs: await post(notOurs) };
+      // Nested past v2's limit (its worker reply could not be cloned back: a 500 before).
+      const deepText = `{"@type":"https://didcomm.org/trust_ping/1.0/ping","@id":"${crypto.randomUUID()}","deep":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      const deep = await v1.packV1(deepText, { to: [to], from: key });
+      answers[unwrapWorkers] = { ping: await post(await ping()), tampered: await post(tampered), notOurs: await post(notOurs), deep: await post(deep) };
       const thread = unwrapWorkers > 0 ? 'worker' : 'main';
       const other = unwrapWorkers > 0 ? 'main' : 'worker';
-      assert.equal(m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread }) - before[thread], 3, `the three envelopes were opened on the ${thread} thread`);
+      assert.equal(m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread }) - before[thread], 4, `the four envelopes were opened on the ${thread} thread`);
       assert.equal(m.mediator.metrics.get('didcomm_mediator_unpacked_total', { thread: other }) - before[other], 0);
     } finally {
       await m.stop();
@@ -210,5 +213,6 @@ test('v1 envelopes are opened in the unwrap pool when it runs, with the answers 
   }
   assert.equal(answers[1].ping.type, 'https://didcomm.org/trust_ping/1.0/ping_response');
   assert.ok(answers[1].tampered.status >= 400 && answers[1].notOurs.status >= 400, JSON.stringify(answers[1]));
+  assert.deepEqual(answers[1].deep, { status: 413, error: 'ERR_LIMIT_EXCEEDED' });
   assert.deepEqual(answers[1], answers[0]);
 });

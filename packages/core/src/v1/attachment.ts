@@ -3,6 +3,7 @@
 // did:key in the unprotected `kid` and by its JWK in the protected header (what Credo checks).
 import { DIDCommError, ErrorCodes } from '../errors.js';
 import { decode, encode } from '../util/base64url.js';
+import { parseJsonObject } from '../util/json.js';
 import { decodeAnyBase64 } from './encoding.js';
 import { signWithV1Key, verifyWithVerkey, verkeyToDidKey, type V1Key } from './keys.js';
 
@@ -35,7 +36,7 @@ export async function verifyAttachmentData(data: unknown): Promise<{ payload: Ui
   const payload = decodeAnyBase64(d.base64, 'attachment data');
   let header: { alg?: unknown; kid?: unknown };
   try {
-    header = JSON.parse(new TextDecoder().decode(decode(d.jws.protected, 'jws protected')));
+    header = parseJsonObject(new TextDecoder().decode(decode(d.jws.protected, 'jws protected')), 'the attachment JWS header');
   } catch (e) {
     throw new DIDCommError(ErrorCodes.MALFORMED, 'the attachment JWS header is not JSON', { cause: e });
   }

@@ -2,6 +2,7 @@
 // untrusted JSON is checked field by field before any crypto runs; every cryptographic
 // failure (a wrong key, a flipped byte, a low-order sender key) is the same DECRYPTION_FAILED.
 import { DIDCommError, ErrorCodes, malformed } from '../errors.js';
+import { parseJson as parseLimitedJson } from '../util/json.js';
 import { BOX_NONCE_BYTES, CHACHA_IETF_NONCE_BYTES, boxOpen, chachaIetfDecrypt, sealOpen } from '../crypto/nacl.js';
 import { base58Decode, base58Encode } from '../keys/multikey.js';
 import { decodeAnyBase64 } from './encoding.js';
@@ -39,12 +40,15 @@ const utf8 = /* @__PURE__ */ new TextEncoder();
 const text = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true });
 const failed = (cause: unknown) => new DIDCommError(ErrorCodes.DECRYPTION_FAILED, 'decryption failed', { cause });
 
+/** Untrusted JSON, with v2's nesting limit (LIMIT_EXCEEDED past it): what is parsed here is walked, and cloned to and from worker threads, later. */
 function parseJson(bytes: Uint8Array | string, what: string): unknown {
+  let t: string;
   try {
-    return JSON.parse(typeof bytes === 'string' ? bytes : text.decode(bytes));
+    t = typeof bytes === 'string' ? bytes : text.decode(bytes);
   } catch (e) {
-    throw malformed(`${what} is not JSON`, e);
+    throw malformed(`${what} is not UTF-8`, e);
   }
+  return parseLimitedJson(t, what);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

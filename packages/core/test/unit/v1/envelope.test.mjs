@@ -251,6 +251,13 @@ test('limits and malformed input: codes before any crypto', async () => {
   // A plaintext that is not a JSON object.
   const notObject = sodiumPack([1, 2], [bob.sodium]);
   await assert.rejects(v1.unpackV1(notObject, { keys }), code('ERR_MALFORMED'));
+  // Nesting: v2's limit (64 levels) for the envelope, its header and the message; 64 levels pass.
+  const nested = (n) => JSON.parse('['.repeat(n) + ']'.repeat(n));
+  assert.equal((await v1.unpackV1(await v1.packV1({ ...msg, deep: nested(63) }, { to: [bob.ours.verkey], from: alice.ours }), { keys })).message.deep.length, 1);
+  const deepText = `${JSON.stringify(msg).slice(0, -1)},"deep":${'['.repeat(200_000)}${']'.repeat(200_000)}}`;
+  await assert.rejects(v1.unpackV1(await v1.packV1(deepText, { to: [bob.ours.verkey], from: alice.ours }), { keys }), code('ERR_LIMIT_EXCEEDED'));
+  await assert.rejects(v1.unpackV1(JSON.stringify({ ...good, extra: nested(100) }), { keys }), code('ERR_LIMIT_EXCEEDED'));
+  await assert.rejects(v1.unpackV1(withHeader({ ...header, extra: nested(100) }), { keys }), code('ERR_LIMIT_EXCEEDED'));
   for (const bad of ['', 'did:key:z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc', 'abc', 'did:web:example.com']) assert.throws(() => v1.verkeyToPublicKey(bad), (e) => e instanceof DIDCommError);
   await assert.rejects(v1.packV1(msg, { to: [] }), TypeError);
 });
