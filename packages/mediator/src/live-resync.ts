@@ -47,3 +47,30 @@ export async function resyncLive(store: MediatorStore, accounts: readonly string
   await Promise.all(Array.from({ length: Math.min(concurrency, accounts.length) }, worker));
   return result;
 }
+
+/**
+ * `run` at most once at a time: calls while it runs make one more run after it, however many
+ * they were (a LISTEN connection dropping every second must not pile up reads of every live
+ * account's queue).
+ */
+export function oneAtATime(run: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const go = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void run()
+      .catch(() => undefined)
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          go();
+        }
+      });
+  };
+  return go;
+}

@@ -23,7 +23,7 @@ import type { Compat } from '@didcomm-ts/core';
 import type { AccessPolicy } from './config.js';
 import { MediatorError } from './errors.js';
 import { LiveSessions } from './live.js';
-import { resyncLive } from './live-resync.js';
+import { oneAtATime, resyncLive } from './live-resync.js';
 import { PinningResolver } from './resolver.js';
 import { Metrics } from './metrics.js';
 import { registerMediation } from './protocols/mediation.js';
@@ -176,7 +176,7 @@ export class Mediator implements TransportHost {
       if (this.live.entries(account).length === 0) return;
       this.#deliverLive(account, ids, messages);
     });
-    this.#unsubscribeResync = o.store.onResync?.(() => void this.#resync()) ?? (() => undefined);
+    this.#unsubscribeResync = o.store.onResync?.(oneAtATime(() => this.#resync())) ?? (() => undefined);
     const every = Math.min(60_000, Math.max(1000, (limits.retentionSeconds * 1000) / 4));
     this.#purgeTimer = setInterval(() => void this.purge(), every);
     this.#purgeTimer.unref();
