@@ -1,7 +1,8 @@
 // DIDComm v1 on two mediator instances sharing one PostgreSQL database: the same v1 key and
 // invitation id (derived from the shared identity), the same accounts and queues; a Credo
 // wallet live on instance B gets a v1 forward posted to instance A (LISTEN/NOTIFY), and its
-// messages-received on B empties the queue A sees. Each run uses its own schema and drops it.
+// messages-received on B empties the queue A sees, also for what A queued while B's LISTEN
+// connection was down. Each run uses its own schema and drops it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,12 +10,14 @@ import postgres from 'postgres';
 import { DidCommMediatorPickupStrategy } from '@credo-ts/didcomm';
 import { v1 } from '@didcomm-ts/core';
 import { createCredoAgent } from './agent.mjs';
+import { PostgresStore } from '../../dist/index.js';
 import { PG_URL, requirePostgres, testMediator } from '../helpers.mjs';
 
-test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reaches a Credo wallet live on B', async (t) => {
+test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reaches a Credo wallet live on B, also while B\'s LISTEN is down', async (t) => {
   if (!(await requirePostgres(t))) return;
   const pgSchema = `mediator_v1_test_${randomBytes(6).toString('hex')}`;
-  const b = await testMediator({ store: PG_URL, pgSchema });
+  // B checks every 200 ms that its LISTEN still hears (the default is 5 s).
+  const b = await testMediator({ store: PG_URL, pgSchema }, { store: await PostgresStore.open(PG_URL, { schema: pgSchema, listenCheckMs: 200 }) });
   const a = await testMediator({ store: PG_URL, pgSchema });
   let bob;
   try {
@@ -43,6 +46,36 @@ test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reache
     assert.equal(b.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }), 1);
     assert.equal(a.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }), 0);
     assert.equal((await a.store.status(account.did)).messageCount, 0);
+
+    // B's LISTEN connections killed again and again while forwards go to A: what was queued
+    // while B heard nothing reaches Bob live all the same (B reads the live queues again).
+    const admin = postgres(PG_URL, { max: 1, onnotice: () => undefined });
+    let killing = true;
+    let killed = 0;
+    const killer = (async () => {
+      while (killing) {
+        const [{ n }] = await admin`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query ILIKE ${`listen %${pgSchema}_enqueued%`}`;
+        killed += n;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    try {
+      for (let i = 0; i < 5; i++) {
+        const inner = await v1.packV1({ '@type': 'https://didcomm.org/basicmessage/1.0/message', '@id': crypto.randomUUID(), content: `during the gap ${i}` }, { to: [to], from: sender });
+        const res = await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-envelope-enc' }, body: JSON.stringify(await v1.wrapV1Forward(inner, to, [invA.services[0].recipientKeys[0]])) });
+        assert.equal(res.status, 202);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    } finally {
+      killing = false;
+      await killer;
+      await admin.end({ timeout: 1 });
+    }
+    assert.ok(killed > 0, 'LISTEN connections were killed');
+    for (let i = 0; i < 200 && (await a.store.status(account.did)).messageCount > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await a.store.status(account.did)).messageCount, 0, 'every forward of the gap was delivered live and acknowledged');
+    assert.ok(b.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }) >= 6);
+    assert.equal(a.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }), 0);
   } finally {
     await bob?.shutdown().catch(() => undefined);
     await a.stop();
