@@ -12,6 +12,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import postgres from 'postgres';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
+import { PostgresStore } from '../dist/index.js';
 import { basic, makeClient, mediatedClient, tempDir, testMediator, freePort, spawnMediator } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -162,6 +163,34 @@ test('PostgreSQL: backends killed and the server restarted under streaming forwa
     await a?.stop().catch(() => undefined);
     await b?.stop().catch(() => undefined);
     await admin?.end({ timeout: 1 }).catch(() => undefined);
+    server.remove();
+  }
+});
+
+test('PostgreSQL: a store closes at once while its server is down and it is trying to LISTEN again', async (t) => {
+  const bin = pgBin();
+  if (!bin) {
+    if (process.env.CI === 'true') throw new Error('no initdb/pg_ctl under /usr/lib/postgresql/*/bin');
+    t.skip('no initdb/pg_ctl under /usr/lib/postgresql/*/bin');
+    return;
+  }
+  const server = ownServer(bin, await freePort());
+  let store;
+  try {
+    server.start();
+    store = await PostgresStore.open(server.url, { schema: 'close_test', listenCheckMs: 100 });
+    server.stop('immediate');
+    // Two checks: the first NOTIFY goes unheard (or fails), the second starts a new LISTEN,
+    // which waits on a server that is not there.
+    await sleep(400);
+    const started = performance.now();
+    await store.close();
+    const ms = performance.now() - started;
+    store = undefined;
+    // The pool's own end waits at most 5 s for a server that is gone; the LISTEN under way adds nothing.
+    assert.ok(ms < 6500, `close took ${ms.toFixed(0)} ms`);
+  } finally {
+    await store?.close().catch(() => undefined);
     server.remove();
   }
 });

@@ -114,6 +114,7 @@ export class PostgresStore implements MediatorStore {
       if (announced) this.#resync();
       announced = true;
     });
+    if (this.#closed) await sql.end({ timeout: 0 }).catch(() => undefined);
   }
 
   /**
@@ -492,9 +493,11 @@ export class PostgresStore implements MediatorStore {
   async close() {
     this.#closed = true;
     clearInterval(this.#probeTimer);
-    await this.#relistening;
-    await this.#listener?.end({ timeout: 1 }).catch(() => undefined);
+    // Sockets first: a new LISTEN waiting on a server that is down would otherwise hold the
+    // close for as long as postgres.js keeps reconnecting; without a socket it fails at once.
     this.#listenerSockets.closeAll();
+    await this.#listener?.end({ timeout: 1 }).catch(() => undefined);
+    await this.#relistening;
     await this.#sql.end({ timeout: 5 });
   }
 }
