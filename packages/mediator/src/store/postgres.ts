@@ -72,6 +72,13 @@ class OwnedSockets {
   }
 }
 
+/** The listen check's last self-notification: whether it went out, and whether it came back. */
+interface Probe {
+  seq: number;
+  echoed: boolean;
+  state: 'sending' | 'sent' | 'failed';
+}
+
 type Row = { id: string; recipient_did: string; received_at: string | number; message: string };
 const toQueued = (r: Row): QueuedMessage => ({ id: r.id, recipientDid: r.recipient_did, receivedAt: Number(r.received_at), message: r.message });
 
@@ -88,7 +95,7 @@ export class PostgresStore implements MediatorStore {
   readonly #connectListener: () => postgres.Sql;
   readonly #listenerSockets: OwnedSockets;
   /** The listen check's last self-notification, and whether it came back. */
-  #probe = { seq: 0, echoed: true };
+  #probe: Probe = { seq: 0, echoed: true, state: 'sent' };
   #probeTimer: ReturnType<typeof setInterval> | undefined;
   #relistening: Promise<void> | undefined;
   #closed = false;
@@ -126,13 +133,16 @@ export class PostgresStore implements MediatorStore {
    */
   #checkListen(): void {
     if (this.#closed || this.#relistening) return;
+    // A NOTIFY still waiting for a pool connection (a busy database) proves nothing yet: a
+    // needless new LISTEN would read every live account's queue just when the database is busiest.
+    if (this.#probe.state === 'sending') return;
     if (!this.#probe.echoed) {
       this.#relistening = (async () => {
         try {
           await this.#listener?.end({ timeout: 0 }).catch(() => undefined);
           if (this.#closed) return;
           await this.#listen();
-          this.#probe.echoed = true;
+          this.#probe = { seq: this.#probe.seq, echoed: true, state: 'sent' };
           this.#resync();
         } catch {
           /* the store is unreachable: the next check tries again */
@@ -142,8 +152,12 @@ export class PostgresStore implements MediatorStore {
       })();
       return;
     }
-    this.#probe = { seq: this.#probe.seq + 1, echoed: false };
-    this.#sql.notify(this.#channel, JSON.stringify({ o: this.#instance, p: this.#probe.seq })).catch(() => undefined);
+    const probe: Probe = (this.#probe = { seq: this.#probe.seq + 1, echoed: false, state: 'sending' });
+    this.#sql.notify(this.#channel, JSON.stringify({ o: this.#instance, p: probe.seq })).then(
+      () => void (probe.state = 'sent'),
+      // Unsent (the database unreachable): the next check listens anew, and again until it can.
+      () => void (probe.state = 'failed'),
+    );
   }
 
   /** Connect, create the schema and tables when missing, and LISTEN for other instances' enqueues. */

@@ -48,7 +48,8 @@ test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reache
     assert.equal((await a.store.status(account.did)).messageCount, 0);
 
     // B's LISTEN connections killed again and again while forwards go to A: what was queued
-    // while B heard nothing reaches Bob live all the same (B reads the live queues again).
+    // while B heard nothing reaches Bob all the same, live (B reads the live queues again) or
+    // by the pickup Credo makes when a status says more is waiting.
     const admin = postgres(PG_URL, { max: 1, onnotice: () => undefined });
     let killing = true;
     let killed = 0;
@@ -73,8 +74,10 @@ test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reache
     }
     assert.ok(killed > 0, 'LISTEN connections were killed');
     for (let i = 0; i < 200 && (await a.store.status(account.did)).messageCount > 0; i++) await new Promise((r) => setTimeout(r, 50));
-    assert.equal((await a.store.status(account.did)).messageCount, 0, 'every forward of the gap was delivered live and acknowledged');
-    assert.ok(b.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }) >= 6);
+    assert.equal((await a.store.status(account.did)).messageCount, 0, 'every forward of the gap was delivered and acknowledged');
+    // By B; live, or (now and then) by a pickup Credo makes of its own accord.
+    const byB = b.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }) + b.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'pickup' });
+    assert.ok(byB >= 6, `B delivered ${byB}`);
     assert.equal(a.mediator.metrics.get('didcomm_mediator_messages_delivered_total', { mode: 'live' }), 0);
   } finally {
     await bob?.shutdown().catch(() => undefined);
