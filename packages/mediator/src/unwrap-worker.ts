@@ -31,6 +31,8 @@ const samePolicy = JSON.stringify(policy) === JSON.stringify(requestPolicy);
 const port = parentPort!;
 // The v1 key, derived once here as on the main thread (the derivation is the one place it comes from).
 const v1Key = v1Did !== undefined ? deriveV1Key(secrets, v1Did) : undefined;
+// A key that cannot be derived fails each v1 job (the main thread, deriving the same, fails the start), not the worker.
+v1Key?.catch(() => undefined);
 
 async function openV1(packed: string) {
   const key = await v1Key!;
