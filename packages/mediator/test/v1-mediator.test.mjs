@@ -216,3 +216,21 @@ test('v1 envelopes are opened in the unwrap pool when it runs, with the answers 
   assert.deepEqual(answers[1].deep, { status: 413, error: 'ERR_LIMIT_EXCEEDED' });
   assert.deepEqual(answers[1], answers[0]);
 });
+
+test('maxMessageAgeSeconds applies to a v1 message\'s ~timing.out_time: too old or too far ahead is 410 ERR_EXPIRED', async () => {
+  const c = await client();
+  const ping = (out_time) => c.post({ '@type': 'https://didcomm.org/trust_ping/1.0/ping', response_requested: true, ...(out_time !== undefined ? { '~timing': { out_time } } : {}) });
+  const iso = (offsetS) => new Date(Date.now() + offsetS * 1000).toISOString();
+  assert.equal((await ping(iso(0))).reply['@type'], 'https://didcomm.org/trust_ping/1.0/ping_response');
+  assert.equal((await ping(iso(-60))).status, 200);
+  // RFC 0032's own example writes a space for the T.
+  assert.equal((await ping(iso(-60).replace('T', ' '))).status, 200);
+  for (const old of [iso(-2 * 3600), iso(-2 * 3600).replace('T', ' '), iso(2 * 3600)]) {
+    const r = await ping(old);
+    assert.equal(r.status, 410, old);
+    assert.equal(r.reply.error, 'ERR_EXPIRED');
+  }
+  // No time, or one that does not parse: not judged.
+  assert.equal((await ping()).status, 200);
+  assert.equal((await ping('yesterday')).status, 200);
+});

@@ -104,6 +104,7 @@ export class V1Mediator {
       ? await this.#unpack(packed, session?.kind === 'ws' ? session.id : undefined)
       : await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
     const message = v1.parseV1Message(out.message);
+    checkAge(message, m.limits.maxMessageAgeSeconds);
     this.#replays.check(out.senderKey, message['@id']);
     if (message['@type'] === v1.V1_FORWARD_TYPE) return this.#forward(message, started);
     if (!out.senderKey) throw new MediatorError(400, 'v1_anoncrypt', 'v1 requests to the mediator must be Authcrypt (forwards excepted)');
@@ -151,6 +152,20 @@ export class V1Mediator {
     this.#unsubscribe();
     this.#unsubscribeResync();
   }
+}
+
+/**
+ * v2's maximum message age, on a v1 message's `~timing.out_time` (Aries RFC 0032) when it has
+ * one: a captured request replayed once the replay memory has let it go is refused as old
+ * (ERR_EXPIRED, 410), as v2's created_time is. A time that does not parse is not judged.
+ */
+function checkAge(message: v1.V1Message, maxSeconds: number): void {
+  const out = (message['~timing'] as { out_time?: unknown } | undefined)?.out_time;
+  if (typeof out !== 'string' || !Number.isFinite(maxSeconds)) return;
+  const sent = Date.parse(out);
+  if (!Number.isFinite(sent)) return;
+  const skew = (sent - Date.now()) / 1000;
+  if (skew < -maxSeconds || skew > maxSeconds) throw new DIDCommError(ErrorCodes.EXPIRED, `message ${String(message['@id'])} was sent more than ${maxSeconds} s ${skew < 0 ? 'ago' : 'in the future'}`);
 }
 
 /** A store fault as the sender's answer, as the v2 forward path gives it. */
