@@ -57,10 +57,13 @@ function begin<T>(sql: postgres.Sql, fn: (tx: postgres.TransactionSql) => Promis
 class OwnedSockets {
   readonly #open = new Set<Socket>();
   #closed = false;
+  /** The next of the URL's hosts, in turn as postgres.js tries them (a standby taking over). */
+  #host = 0;
 
   open(c: { host: string[]; port: number[]; path?: string | false }): Socket {
     if (this.#closed) throw new Error('the store is closed');
-    const socket = c.path ? netConnect(c.path) : netConnect(c.port[0], c.host[0]);
+    const i = this.#host++ % c.host.length;
+    const socket = c.path ? netConnect(c.path) : netConnect(c.port[i] ?? c.port[0], c.host[i]);
     this.#open.add(socket);
     socket.once('close', () => this.#open.delete(socket));
     return socket;
