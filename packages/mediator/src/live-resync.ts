@@ -49,6 +49,21 @@ export async function resyncLive(store: MediatorStore, accounts: readonly string
 }
 
 /**
+ * Resync the accounts `accounts()` names each time `store` reports a gap in its announcements
+ * (MediatorStore.onResync), one resync at a time; `done` hears how each went. -> unsubscribe.
+ */
+export function resyncOnGaps(store: MediatorStore, o: { accounts: () => readonly string[]; limit: number; deliver: LiveDeliver; done?: (r: ResyncResult) => void }): () => void {
+  return (
+    store.onResync?.(
+      oneAtATime(async () => {
+        const r = await resyncLive(store, o.accounts(), o.limit, o.deliver);
+        o.done?.(r);
+      }),
+    ) ?? (() => undefined)
+  );
+}
+
+/**
  * `run` at most once at a time: calls while it runs make one more run after it, however many
  * they were (a LISTEN connection dropping every second must not pile up reads of every live
  * account's queue).

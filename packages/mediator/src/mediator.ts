@@ -23,7 +23,7 @@ import type { Compat } from '@didcomm-ts/core';
 import type { AccessPolicy } from './config.js';
 import { MediatorError } from './errors.js';
 import { LiveSessions } from './live.js';
-import { oneAtATime, resyncLive } from './live-resync.js';
+import { resyncOnGaps } from './live-resync.js';
 import { PinningResolver } from './resolver.js';
 import { Metrics } from './metrics.js';
 import { registerMediation } from './protocols/mediation.js';
@@ -176,7 +176,19 @@ export class Mediator implements TransportHost {
       if (this.live.entries(account).length === 0) return;
       this.#deliverLive(account, ids, messages);
     });
-    this.#unsubscribeResync = o.store.onResync?.(oneAtATime(() => this.#resync())) ?? (() => undefined);
+    // After a gap in the store's announcements each live account's oldest queued messages (one
+    // delivery's worth) are pushed again; what is already in flight on a connection is skipped.
+    // Only the ids go to the account's delivery queue (it reads the rows when their turn comes):
+    // with thousands of live accounts, every queue's rows at once would not be bounded.
+    this.#unsubscribeResync = resyncOnGaps(o.store, {
+      accounts: () => this.live.accounts(),
+      limit: limits.maxDeliveryMessages,
+      deliver: (account, ids) => this.#deliverLive(account, ids),
+      done: (r) => {
+        this.metrics.inc('didcomm_mediator_live_resyncs_total');
+        this.#logger.info('store announcements resumed after a gap; live queues read again', { ...r });
+      },
+    });
     const every = Math.min(60_000, Math.max(1000, (limits.retentionSeconds * 1000) / 4));
     this.#purgeTimer = setInterval(() => void this.purge(), every);
     this.#purgeTimer.unref();
@@ -194,18 +206,6 @@ export class Mediator implements TransportHost {
     s.waiting.push(...ids);
     for (const m of messages) s.known.set(m.id, m);
     this.#pumpLive(account, s);
-  }
-
-  /**
-   * The store's announcements had a gap: each live account's oldest queued messages (one
-   * delivery's worth) are pushed again; what is already in flight on a connection is skipped.
-   */
-  async #resync(): Promise<void> {
-    // Only the ids go to the account's delivery queue (it reads the rows when their turn
-    // comes): with thousands of live accounts, every queue's rows at once would not be bounded.
-    const r = await resyncLive(this.store, this.live.accounts(), this.ctx.limits.maxDeliveryMessages, (account, ids) => this.#deliverLive(account, ids));
-    this.metrics.inc('didcomm_mediator_live_resyncs_total');
-    this.#logger.info('store announcements resumed after a gap; live queues read again', { ...r });
   }
 
   #pumpLive(account: string, s: LiveQueue): void {

@@ -63,14 +63,20 @@ function ownServer(bin, port) {
   };
 }
 
-test('PostgreSQL: backends killed and the server restarted under streaming forwards with a live recipient: 503 meanwhile, LISTEN resumes, nothing accepted is lost', async (t) => {
+/** ownServer on a free port, or undefined with the test skipped (CI: an error) when initdb/pg_ctl are missing. */
+async function ownServerOrSkip(t) {
   const bin = pgBin();
   if (!bin) {
     if (process.env.CI === 'true') throw new Error('no initdb/pg_ctl under /usr/lib/postgresql/*/bin');
     t.skip('no initdb/pg_ctl under /usr/lib/postgresql/*/bin');
-    return;
+    return undefined;
   }
-  const server = ownServer(bin, await freePort());
+  return ownServer(bin, await freePort());
+}
+
+test('PostgreSQL: backends killed and the server restarted under streaming forwards with a live recipient: 503 meanwhile, LISTEN resumes, nothing accepted is lost', async (t) => {
+  const server = await ownServerOrSkip(t);
+  if (!server) return;
   let a, b, admin, alice, bob;
   const stopSenders = { now: false };
   try {
@@ -168,13 +174,8 @@ test('PostgreSQL: backends killed and the server restarted under streaming forwa
 });
 
 test('PostgreSQL: a store closes at once while its server is down and it is trying to LISTEN again', async (t) => {
-  const bin = pgBin();
-  if (!bin) {
-    if (process.env.CI === 'true') throw new Error('no initdb/pg_ctl under /usr/lib/postgresql/*/bin');
-    t.skip('no initdb/pg_ctl under /usr/lib/postgresql/*/bin');
-    return;
-  }
-  const server = ownServer(bin, await freePort());
+  const server = await ownServerOrSkip(t);
+  if (!server) return;
   let store;
   try {
     server.start();

@@ -119,6 +119,32 @@ export async function requirePostgres(t) {
 }
 
 /**
+ * Kills the LISTEN connections of the mediators on `pgSchema` (their channel names it; nobody
+ * else's) every few ms while `during()` runs: NOTIFYs of that time reach no listener, and a new
+ * LISTEN is often killed in its turn. -> how many were killed.
+ */
+export async function whileListenKilled(pgSchema, during) {
+  const admin = postgres(PG_URL, { max: 1, onnotice: () => undefined });
+  let killing = true;
+  let killed = 0;
+  const killer = (async () => {
+    while (killing) {
+      const [{ n }] = await admin`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query ILIKE ${`listen %${pgSchema}_enqueued%`}`;
+      killed += n;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  try {
+    await during();
+  } finally {
+    killing = false;
+    await killer;
+    await admin.end({ timeout: 1 });
+  }
+  return killed;
+}
+
+/**
  * A TCP port free on 127.0.0.1 now, for a process that must be restarted on the same one. It is
  * drawn below the kernel's ephemeral range (32768+), where every `listen(0)` of the tests
  * running alongside takes its ports, so none of them can grab it between our check and use.

@@ -5,10 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import postgres from 'postgres';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
 import { listAccounts, PostgresStore } from '../dist/index.js';
-import { basic, mediatedClient, PG_URL, requirePostgres, testMediator } from './helpers.mjs';
+import { basic, mediatedClient, PG_URL, requirePostgres, testMediator, whileListenKilled } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -61,7 +60,6 @@ test('PostgreSQL: what another instance queues while the LISTEN connection is do
   const b = await testMediator({ store: PG_URL, pgSchema }, { store: await PostgresStore.open(PG_URL, { schema: pgSchema, listenCheckMs: 200 }) });
   const a = await testMediator({ store: PG_URL, pgSchema });
   const resolver = createResolver();
-  const admin = postgres(PG_URL, { max: 1, onnotice: () => undefined });
   let alice, bob;
   try {
     alice = await mediatedClient(b.did, resolver);
@@ -75,26 +73,16 @@ test('PostgreSQL: what another instance queues while the LISTEN connection is do
     await post('before');
     await bob.waitFor(1, 5000);
 
-    // Only this test's instances' LISTEN connections (their channel names its schema) are
-    // killed, again and again while forwards go to A: NOTIFYs of that time reach no listener,
-    // and a new LISTEN killed in its turn made postgres.js stop listening altogether.
-    let killed = 0;
-    let killing = true;
-    const killer = (async () => {
-      while (killing) {
-        const [{ n }] = await admin`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query ILIKE ${`listen %${pgSchema}_enqueued%`}`;
-        killed += n;
-        await sleep(5);
-      }
-    })();
+    // Only this test's instances' LISTEN connections are killed, again and again while
+    // forwards go to A: a new LISTEN killed in its turn made postgres.js stop listening altogether.
     const sent = [];
-    for (let i = 0; i < 8; i++) {
-      sent.push(`during the gap ${i}`);
-      await post(sent.at(-1));
-      await sleep(30);
-    }
-    killing = false;
-    await killer;
+    const killed = await whileListenKilled(pgSchema, async () => {
+      for (let i = 0; i < 8; i++) {
+        sent.push(`during the gap ${i}`);
+        await post(sent.at(-1));
+        await sleep(30);
+      }
+    });
     assert.ok(killed > 0, 'LISTEN connections were killed');
 
     const deadline = Date.now() + 10_000;
@@ -109,7 +97,6 @@ test('PostgreSQL: what another instance queues while the LISTEN connection is do
     await bob?.agent.stop();
     await a.stop();
     await b.stop();
-    await admin.end({ timeout: 1 });
     const s = await PostgresStore.open(PG_URL, { schema: pgSchema });
     await s.dropSchema();
     await s.close();

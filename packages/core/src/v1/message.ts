@@ -2,7 +2,7 @@
 // routing 1.0 forward (RFC 0094) a mediator unwraps.
 import { DIDCommError, ErrorCodes, malformed } from '../errors.js';
 import { newId } from '../message/create.js';
-import { parseJson } from '../util/json.js';
+import { parseJsonObject } from '../util/json.js';
 import { packV1 } from './pack.js';
 import type { V1Envelope, V1Message } from './types.js';
 
@@ -62,8 +62,7 @@ export function parseV1Forward(message: V1Message): { to: string; msg: V1Envelop
     // Some agents send the inner envelope as JSON text.
     if (typeof msg === 'string') {
       try {
-        const parsed = parseJson(msg, 'forward msg');
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return { to, msg: parsed as Record<string, unknown> };
+        return { to, msg: parseJsonObject(msg, 'forward msg') };
       } catch {
         /* fall through */
       }

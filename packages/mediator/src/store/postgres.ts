@@ -75,6 +75,17 @@ class OwnedSockets {
   }
 }
 
+/** Call every listener; a listener's failure is its own. */
+function callEach<A extends unknown[]>(listeners: Iterable<(...args: A) => void>, ...args: A): void {
+  for (const l of listeners) {
+    try {
+      l(...args);
+    } catch {
+      /* its own */
+    }
+  }
+}
+
 /** The listen check's last self-notification: whether it went out, and whether it came back. */
 interface Probe {
   seq: number;
@@ -268,13 +279,7 @@ export class PostgresStore implements MediatorStore {
   }
 
   #emit(account: string, ids: string[], messages?: QueuedMessage[]) {
-    for (const l of this.#listeners) {
-      try {
-        l(account, ids, messages);
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
+    callEach(this.#listeners, account, ids, messages);
   }
 
   get #t() {
@@ -493,13 +498,7 @@ export class PostgresStore implements MediatorStore {
   }
 
   #resync() {
-    for (const l of this.#resyncListeners) {
-      try {
-        l();
-      } catch {
-        /* a listener's failure is its own */
-      }
-    }
+    callEach(this.#resyncListeners);
   }
 
   /** Drop the schema with everything in it (tests). */

@@ -13,7 +13,7 @@ import { didExchangeRequest } from './didexchange.js';
 import type { V1Identity } from './identity.js';
 import type { V1Unpacked } from '../unwrap.js';
 import { V1Live } from './live.js';
-import { oneAtATime, resyncLive } from '../live-resync.js';
+import { resyncOnGaps } from '../live-resync.js';
 import { ReplayGuard } from './replay.js';
 import { keylistQuery, keylistUpdate, mediateRequest } from './mediation.js';
 import { deliverLive, deliveryRequest, liveDeliveryChange, messagesReceived, statusRequest } from './pickup.js';
@@ -85,12 +85,7 @@ export class V1Mediator {
     });
     // v1 live deliveries keep no list of what is in flight: a resync may send a message again
     // (delivery is at-least-once; clients drop what they have seen).
-    this.#unsubscribeResync =
-      m.store.onResync?.(
-        oneAtATime(async () => {
-          await resyncLive(m.store, this.ctx.live.accounts(), m.limits.maxDeliveryMessages, (account, ids, messages) => deliverLive(this.ctx, account, ids, messages));
-        }),
-      ) ?? (() => undefined);
+    this.#unsubscribeResync = resyncOnGaps(m.store, { accounts: () => this.ctx.live.accounts(), limit: m.limits.maxDeliveryMessages, deliver: (account, ids, messages) => deliverLive(this.ctx, account, ids, messages) });
   }
 
   /** Take one v1 envelope from a transport. Throws (DIDCommError or MediatorError) to refuse it. */

@@ -11,7 +11,7 @@ import { DidCommMediatorPickupStrategy } from '@credo-ts/didcomm';
 import { v1 } from '@didcomm-ts/core';
 import { createCredoAgent } from './agent.mjs';
 import { PostgresStore } from '../../dist/index.js';
-import { PG_URL, requirePostgres, testMediator } from '../helpers.mjs';
+import { PG_URL, requirePostgres, testMediator, whileListenKilled } from '../helpers.mjs';
 
 test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reaches a Credo wallet live on B, also while B\'s LISTEN is down', async (t) => {
   if (!(await requirePostgres(t))) return;
@@ -50,28 +50,14 @@ test('two instances on one PostgreSQL: one v1 identity; a v1 forward to A reache
     // B's LISTEN connections killed again and again while forwards go to A: what was queued
     // while B heard nothing reaches Bob all the same, live (B reads the live queues again) or
     // by the pickup Credo makes when a status says more is waiting.
-    const admin = postgres(PG_URL, { max: 1, onnotice: () => undefined });
-    let killing = true;
-    let killed = 0;
-    const killer = (async () => {
-      while (killing) {
-        const [{ n }] = await admin`SELECT count(pg_terminate_backend(pid))::int AS n FROM pg_stat_activity WHERE query ILIKE ${`listen %${pgSchema}_enqueued%`}`;
-        killed += n;
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
-    try {
+    const killed = await whileListenKilled(pgSchema, async () => {
       for (let i = 0; i < 5; i++) {
         const inner = await v1.packV1({ '@type': 'https://didcomm.org/basicmessage/1.0/message', '@id': crypto.randomUUID(), content: `during the gap ${i}` }, { to: [to], from: sender });
         const res = await fetch(a.url, { method: 'POST', headers: { 'content-type': 'application/didcomm-envelope-enc' }, body: JSON.stringify(await v1.wrapV1Forward(inner, to, [invA.services[0].recipientKeys[0]])) });
         assert.equal(res.status, 202);
         await new Promise((r) => setTimeout(r, 30));
       }
-    } finally {
-      killing = false;
-      await killer;
-      await admin.end({ timeout: 1 });
-    }
+    });
     assert.ok(killed > 0, 'LISTEN connections were killed');
     for (let i = 0; i < 200 && (await a.store.status(account.did)).messageCount > 0; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await a.store.status(account.did)).messageCount, 0, 'every forward of the gap was delivered and acknowledged');
