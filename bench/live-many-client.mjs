@@ -41,7 +41,7 @@ const stats = { deliveries: 0, messages: 0, acks: 0, badFrames: 0, ackErrors: 0,
 
 process.on('message', async (m) => {
   try {
-    const cmds = { accounts: makeAccounts, targets, watch, delivered, open, prepare, live: profiled, send: profiled, stats: () => ({ ...stats, memory: process.memoryUsage(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), at: performance.now() }), exit };
+    const cmds = { accounts: makeAccounts, targets, watch, delivered, open, prepare, live: profiled, send: profiled, stats: () => ({ ...stats, pid: process.pid, memory: process.memoryUsage(), cpu: process.cpuUsage(), elu: performance.eventLoopUtilization(), at: performance.now() }), exit };
     const result = cmds[m.cmd] ? await cmds[m.cmd](m.cmd === 'send' ? { ...m, sendOnly: true } : m) : null;
     process.send({ id: m.id, result });
   } catch (e) {
@@ -57,7 +57,8 @@ async function makeAccounts(o) {
   for (let i = 0; i < o.n; i++) {
     const account = await createDID('peer');
     const mediated = await createDID('peer', { services: [{ uri: mediatorDid }] });
-    secrets.add(...account.secrets, ...mediated.secrets);
+    // The mediated DID's secrets are not kept: the wallets read only the inner JWE's tag, never decrypt it.
+    secrets.add(...account.secrets);
     accounts.push({ did: account.did, mediated: mediated.did, ws: undefined, pending: undefined });
     out.push([account.did, mediated.did]);
   }

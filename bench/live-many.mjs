@@ -2,8 +2,11 @@
 // live mode, and forwards at a fixed rate to random accounts, each delivery acknowledged by its
 // recipient. Measures the mediator's RSS per idle live session, live latency (POST written to
 // the delivery frame read), the POSTs' latency, messages lost and refused, and the mediator's CPU.
-// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--profile=DIR] [--json=file] [-- mediator flags]`,
-// or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md.
+// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--profile=DIR] [--gc-log] [--json=file] [-- mediator flags]`,
+// or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md. --gc-log records every
+// GC pause of the three processes (gc-log.mjs) and prints those that fell in the measured part,
+// per process, and which of the worst windows had one. LIVE_MANY_NODE_FLAGS and
+// LIVE_MANY_WALLET_FLAGS add Node flags to the mediator's and the wallets' processes.
 //
 // Processes: this one orchestrates (and pre-seeds the store); the mediator
 // (live-many-mediator.mjs, the mediator's own command line), the wallets and the sender (two
@@ -35,14 +38,18 @@ async function refusals(url) {
 }
 const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
 
-export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, log = console.log } = {}) {
+export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, gcLog = false, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
   const data = join(dir, 'data');
+  // GC pauses of every process (gc-log.mjs), into a file of the run's folder; the children inherit the variable.
+  const gcFile = join(dir, 'gc.log');
+  const gcFlags = gcLog ? ['--import', new URL('./gc-log.mjs', import.meta.url).href] : [];
+  if (gcLog) process.env.LIVE_MANY_GC_LOG = gcFile;
   const profileFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   // Wallets and senders in processes of their own: a burst of deliveries to decrypt and
   // acknowledge held up the sending when one event loop did both (the pacing then came in bursts).
-  const gen = loadGenerator('./live-many-client.mjs');
-  const sender = loadGenerator('./live-many-client.mjs');
+  const gen = loadGenerator('./live-many-client.mjs', { execArgv: [...gcFlags, ...(process.env.LIVE_MANY_WALLET_FLAGS ?? '').split(' ').filter(Boolean)] });
+  const sender = loadGenerator('./live-many-client.mjs', { execArgv: gcFlags });
   let med;
   const MiB = (b) => (b / 1048576).toFixed(1);
   const KiB = (b) => (b / 1024).toFixed(1);
@@ -74,7 +81,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const prepared = await sender.call('prepare', { count: Math.round((rate * (warmupMs + ms)) / 1000), bytes });
     log(`set up: ${sessions.toLocaleString('en-US')} accounts (DIDs made, store seeded) and ${prepared.count.toLocaleString('en-US')} forwards of ${prepared.meanBytes} B in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-    med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000, execArgv: [...profileFlags, ...(process.env.LIVE_MANY_NODE_FLAGS ?? '').split(' ').filter(Boolean)], env: { ...(snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {}), ...(profileDir ? { LIVE_MANY_PROFILE: profileDir } : {}) } });
+    med = mediatorProcess(dir, { flags, readyTimeoutMs: 600_000, execArgv: [...profileFlags, ...gcFlags, ...(process.env.LIVE_MANY_NODE_FLAGS ?? '').split(' ').filter(Boolean)], env: { ...(snapshotDir ? { LIVE_MANY_SNAPSHOTS: snapshotDir } : {}), ...(profileDir ? { LIVE_MANY_PROFILE: profileDir } : {}) } });
     const { url, wsUrl } = await med.ready;
     const refusedBefore = await refusals(url);
     const before = await med.call('memory');
@@ -145,6 +152,12 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     const threads = cpu.threads ? `; threads' CPU: main ${Math.round(cpu.threads.main)}%, others ${cpu.threads.others.map((p) => `${Math.round(p)}%`).join(' ')}` : '';
     log(`  mediator CPU ${Math.round(cpu.cpuPercent)}% (main thread busy ${Math.round(cpu.mainThreadBusy * 100)}%${cpu.workersBusy ? `, unwrap workers ${cpu.workersBusy.map((u) => `${Math.round(u * 100)}%`).join(' ')}` : ''}${threads}), ${cpuPerMessageMs.toFixed(2)} ms CPU per message delivered (${delivered.toLocaleString('en-US')} delivered and acknowledged) | wallets CPU ${Math.round(live.wallets.cpuPercent)}% (event loop busy ${Math.round(live.wallets.loopBusy * 100)}%), sender CPU ${Math.round(live.sender.cpuPercent)}% (event loop busy ${Math.round(live.sender.loopBusy * 100)}%) | mediator RSS after ${MiB(after.rss)} MiB | refused_total ${JSON.stringify(refused)} | answers ${JSON.stringify(live.statuses)} | wallets: ${genStats.deliveries - genBefore.deliveries} deliveries, ${genStats.acks - genBefore.acks} acks, ${genStats.badFrames} unreadable frames, ${genStats.closed} sockets closed`);
     if (live.timeline) log(`  worst latency of what was sent in each 250 ms (ms; | where the measured part starts): ${live.timeline.map((v, i) => (i === Math.round(warmupMs / 250) ? `| ${v}` : v)).join(' ')}`);
+    if (gcLog) {
+      // The two load generators run one script: named here by their role.
+      const roles = { [genStats.pid]: 'wallets', [(await sender.call('stats')).pid]: 'sender' };
+      const text = readFileSync(gcFile, 'utf8').replace(/live-many-client:(\d+)/g, (m, pid) => roles[pid] ?? m).replace(/(live-many-mediator|unwrap-worker):\d+/g, 'mediator');
+      for (const line of gcReport(text, { t0: sent.t0, warmupMs, ms, timeline: live.timeline })) log(line);
+    }
     const checks = [
       ['RSS per idle live session', `${KiB(perSession)} KiB`, `<= ${TARGETS.rssPerSessionKiB} KiB`, perSession / 1024 <= TARGETS.rssPerSessionKiB],
       ['live p99 (POST to delivery)', `${ms1(live.live.p99)} ms`, `< ${TARGETS.liveP99Ms} ms`, Number.isFinite(live.live.p99) && live.live.p99 < TARGETS.liveP99Ms],
@@ -166,7 +179,40 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
       await g.kill();
     }
     rmSync(dir, { recursive: true, force: true });
+    if (gcLog) delete process.env.LIVE_MANY_GC_LOG;
   }
+}
+
+/**
+ * What the GC pauses of each process and thread (gc-log.mjs's lines) were over the measured
+ * part, and which pauses of 10 ms or more fell in or just after (250 ms) the five worst windows
+ * of the timeline: the tail's steps, told apart from queueing.
+ */
+export function gcReport(text, { t0, warmupMs, ms, timeline }) {
+  const pauses = text.split('\n').filter(Boolean).map((l) => {
+    const [who, start, kind, dur] = l.split(' ');
+    return { who, start: Number(start), kind, ms: Number(dur) };
+  });
+  const from = t0 + warmupMs;
+  const measured = pauses.filter((p) => p.start >= from && p.start < from + ms);
+  const by = new Map();
+  for (const p of measured) {
+    const s = by.get(p.who) ?? { n: 0, total: 0, max: 0, major: 0 };
+    s.n++;
+    s.total += p.ms;
+    s.max = Math.max(s.max, p.ms);
+    if (p.kind === 'major') s.major++;
+    by.set(p.who, s);
+  }
+  const out = [`  GC pauses over the measured ${ms} ms, per process/thread: ${[...by].map(([who, s]) => `${who} ${s.n} (${s.major} major) ${s.total.toFixed(0)} ms in all, longest ${s.max.toFixed(0)} ms`).join('; ')}`];
+  const first = Math.round(warmupMs / 250);
+  const worst = (timeline ?? []).map((v, i) => ({ v, i })).filter((w) => w.i >= first && Number.isFinite(w.v)).sort((a, b) => b.v - a.v).slice(0, 5);
+  for (const w of worst) {
+    const start = t0 + w.i * 250;
+    const near = pauses.filter((p) => p.ms >= 10 && p.start + p.ms >= start && p.start < start + 500);
+    out.push(`  worst window ${w.i} (${w.v} ms): ${near.length ? near.map((p) => `${p.who} ${p.kind} ${p.ms.toFixed(0)} ms`).join(', ') : 'no pause of 10 ms or more'}`);
+  }
+  return out;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -176,7 +222,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const mediatorFlags = dash < 0 ? [] : process.argv.slice(dash + 1);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const num = (name) => (opt(name) !== undefined ? { [name === 'time' ? 'ms' : name === 'warmup' ? 'warmupMs' : name]: Number(opt(name)) } : {});
-  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots'), profileDir: opt('profile'), mediatorFlags });
+  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots'), profileDir: opt('profile'), gcLog: args.includes('--gc-log'), mediatorFlags });
   const json = opt('json');
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);

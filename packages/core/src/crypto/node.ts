@@ -231,6 +231,8 @@ function randomBytes(n: number): Uint8Array {
   return out;
 }
 
+const oneShotHash = (nc as { hash?: (alg: string, data: Uint8Array, encoding: 'buffer') => Buffer }).hash;
+
 const AES_KW_IV = Buffer.from('a6a6a6a6a6a6a6a6', 'hex');
 const KW_CIPHER: Record<number, string> = { 16: 'id-aes128-wrap', 24: 'id-aes192-wrap', 32: 'id-aes256-wrap' };
 
@@ -257,7 +259,9 @@ export const backend: CryptoBackend = {
     },
   },
   async sha256(data) {
-    return new Uint8Array(nc.createHash('sha256').update(data).digest());
+    // One-shot where Node has it (20.12+): a third less than a Hash object per KDF.
+    const d = oneShotHash ? oneShotHash('sha256', data, 'buffer') : nc.createHash('sha256').update(data).digest();
+    return new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   },
   async generateKeyPair(curve, options) {
     knownCurve(curve);

@@ -5,7 +5,7 @@ import type { DIDDocument, DIDResolver } from './types.js';
 export interface CacheOptions {
   /** How long a document stays fresh (default 5 minutes). 0 disables caching. */
   ttlMs?: number;
-  /** Most documents kept; the least recently used go first (default 1000). */
+  /** Most documents kept; the least recently used go first (second chance: an entry used since it was stored or last passed over stays for one more round; default 1000). */
   maxEntries?: number;
   /** Clock, for tests. */
   now?: () => number;
@@ -20,7 +20,13 @@ export class CachingResolver implements DIDResolver {
   readonly #ttl: number;
   readonly #max: number;
   readonly #now: () => number;
-  readonly #entries = new Map<string, { doc: DIDDocument; expires: number }>();
+  /**
+   * Insertion order is eviction order. A hit only marks its entry used (second chance, the
+   * CLOCK approximation of least recently used) instead of moving it to the end: a delete and a
+   * set on every hit cost 5% of a wallet's CPU with 20,000 documents cached, and hits are the
+   * common case. Eviction gives each used entry at the front one more round.
+   */
+  readonly #entries = new Map<string, { doc: DIDDocument; expires: number; used: boolean }>();
   readonly #inflight = new Map<string, Promise<DIDDocument | null>>();
 
   constructor(inner: DIDResolver, options: CacheOptions = {}) {
@@ -35,11 +41,11 @@ export class CachingResolver implements DIDResolver {
   async resolve(did: string): Promise<DIDDocument | null> {
     const hit = this.#entries.get(did);
     if (hit) {
-      this.#entries.delete(did);
       if (hit.expires > this.#now()) {
-        this.#entries.set(did, hit);
+        hit.used = true;
         return hit.doc;
       }
+      this.#entries.delete(did);
     }
     let p = this.#inflight.get(did);
     if (!p) {
@@ -55,13 +61,31 @@ export class CachingResolver implements DIDResolver {
       // Absence and failures are not cached: a DID published a moment later must resolve.
       if (doc && this.#ttl > 0 && this.#max > 0) {
         const frozen = deepFreeze(doc);
-        this.#entries.set(did, { doc: frozen, expires: this.#now() + this.#ttl });
-        while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value as string);
+        this.#entries.delete(did);
+        this.#entries.set(did, { doc: frozen, expires: this.#now() + this.#ttl, used: false });
+        if (this.#entries.size > this.#max) this.#evict();
         return frozen;
       }
       return doc;
     } finally {
       this.#inflight.delete(did);
+    }
+  }
+
+  /**
+   * Down to the bound, from the front: an entry used since it got there goes to the back once
+   * (its mark cleared), an unused one goes. One iterator for the whole pass (a fresh
+   * keys().next() per eviction would walk the deleted slots at the front again each time);
+   * entries moved to the back come round again only after every other, so it ends.
+   */
+  #evict(): void {
+    for (const [did, e] of this.#entries) {
+      if (this.#entries.size <= this.#max) return;
+      this.#entries.delete(did);
+      if (e.used) {
+        e.used = false;
+        this.#entries.set(did, e);
+      }
     }
   }
 

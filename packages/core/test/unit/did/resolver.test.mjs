@@ -177,3 +177,27 @@ test('toResolvable exposes our resolver to did-resolver users', async () => {
   assert.equal((await fromResolvable(res).resolve(spec.numalgo2.did)).id, spec.numalgo2.did);
   assert.throws(() => fromMethodDriver('nope', () => null), TypeError);
 });
+
+test('CachingResolver: a document used since it was cached outlives one that was not (second chance), and the bound holds', async () => {
+  const loads = [];
+  const inner = { resolve: async (did) => (loads.push(did), { id: did }) };
+  const c = new CachingResolver(inner, { maxEntries: 2 });
+  await c.resolve('did:ex:1');
+  await c.resolve('did:ex:2');
+  await c.resolve('did:ex:1'); // 1 used, 2 not
+  await c.resolve('did:ex:3'); // over the bound: 2 goes, not the older 1
+  assert.equal(c.size, 2);
+  await c.resolve('did:ex:1');
+  assert.deepEqual(loads, ['did:ex:1', 'did:ex:2', 'did:ex:3'], '1 was still cached');
+  await c.resolve('did:ex:2');
+  assert.deepEqual(loads.slice(3), ['did:ex:2'], '2 had been evicted');
+  // Every entry used, then many new ones: the size never passes the bound, each pass ends.
+  const big = new CachingResolver(inner, { maxEntries: 50 });
+  for (let i = 0; i < 50; i++) await big.resolve(`did:ex:b${i}`);
+  for (let i = 0; i < 50; i++) await big.resolve(`did:ex:b${i}`);
+  for (let i = 0; i < 500; i++) {
+    await big.resolve(`did:ex:n${i}`);
+    assert.ok(big.size <= 50);
+  }
+  assert.equal(big.size, 50);
+});
