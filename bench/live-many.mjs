@@ -2,7 +2,7 @@
 // live mode, and forwards at a fixed rate to random accounts, each delivery acknowledged by its
 // recipient. Measures the mediator's RSS per idle live session, live latency (POST written to
 // the delivery frame read), the POSTs' latency, messages lost and refused, and the mediator's CPU.
-// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--profile=DIR] [--gc-log] [--json=file] [-- mediator flags]`,
+// `node bench/live-many.mjs [--sessions=N] [--rate=N] [--time=ms] [--warmup=ms] [--heap-snapshots=DIR] [--profile=DIR] [--gc-log] [--wallet-processes=N] [--json=file] [-- mediator flags]`,
 // or `npm run bench -- live-many [--sessions=10000]`. See bench/README.md. --gc-log records every
 // GC pause of the three processes (gc-log.mjs) and prints those that fell in the measured part,
 // per process, and which of the worst windows had one. LIVE_MANY_NODE_FLAGS and
@@ -38,7 +38,7 @@ async function refusals(url) {
 }
 const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
 
-export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, gcLog = false, log = console.log } = {}) {
+export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, gcLog = false, walletProcesses = 2, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
   const data = join(dir, 'data');
   // GC pauses of every process (gc-log.mjs), into a file of the run's folder; the children inherit the variable.
@@ -48,14 +48,14 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
   const profileFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   // Wallets and senders in processes of their own: a burst of deliveries to decrypt and
   // acknowledge held up the sending when one event loop did both (the pacing then came in bursts).
-  const gen = loadGenerator('./live-many-client.mjs', { execArgv: [...gcFlags, ...(process.env.LIVE_MANY_WALLET_FLAGS ?? '').split(' ').filter(Boolean)] });
+  const gen = walletGroup(walletProcesses, { execArgv: [...gcFlags, ...(process.env.LIVE_MANY_WALLET_FLAGS ?? '').split(' ').filter(Boolean)] });
   const sender = loadGenerator('./live-many-client.mjs', { execArgv: gcFlags });
   let med;
   const MiB = (b) => (b / 1048576).toFixed(1);
   const KiB = (b) => (b / 1024).toFixed(1);
   const ms1 = (n) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
   try {
-    log(`live-many bench | node ${process.version} | ${cpus()[0]?.model ?? 'cpu?'} x${availableParallelism()} | load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} | ${sessions.toLocaleString('en-US')} live sessions, ${rate}/s to random accounts for ${ms} ms after ${warmupMs} ms unmeasured`);
+    log(`live-many bench | node ${process.version} | ${cpus()[0]?.model ?? 'cpu?'} x${availableParallelism()} | load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} | ${sessions.toLocaleString('en-US')} live sessions, ${rate}/s to random accounts for ${ms} ms after ${warmupMs} ms unmeasured; the wallets in ${walletProcesses} process${walletProcesses === 1 ? '' : 'es'}`);
     const port = await freePort();
     // The limits a public instance has per client address are raised: every wallet here comes
     // from 127.0.0.1 (connections per address, messages/s per address). The per-account rate
@@ -154,7 +154,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     if (live.timeline) log(`  worst latency of what was sent in each 250 ms (ms; | where the measured part starts): ${live.timeline.map((v, i) => (i === Math.round(warmupMs / 250) ? `| ${v}` : v)).join(' ')}`);
     if (gcLog) {
       // The two load generators run one script: named here by their role.
-      const roles = { [genStats.pid]: 'wallets', [(await sender.call('stats')).pid]: 'sender' };
+      const roles = { ...Object.fromEntries(genStats.pids.map((pid, i) => [pid, `wallets${i + 1}`])), [(await sender.call('stats')).pid]: 'sender' };
       const text = readFileSync(gcFile, 'utf8').replace(/live-many-client:(\d+)/g, (m, pid) => roles[pid] ?? m).replace(/(live-many-mediator|unwrap-worker):\d+/g, 'mediator');
       for (const line of gcReport(text, { t0: sent.t0, warmupMs, ms, timeline: live.timeline })) log(line);
     }
@@ -181,6 +181,61 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     rmSync(dir, { recursive: true, force: true });
     if (gcLog) delete process.env.LIVE_MANY_GC_LOG;
   }
+}
+
+/**
+ * The wallets, `k` processes of live-many-client.mjs with the accounts split between them (their
+ * global indices in order), behind the one process's commands: a 10,000-wallet heap in one
+ * process paused every delivery in flight for 30-66 ms at each of its mark-compacts, and its one
+ * thread was the harness's bottleneck at 1,000/s (event loop 99% busy). Real wallets are
+ * separate devices; the mediator sees the same sockets and traffic either way.
+ */
+function walletGroup(k, o) {
+  const gens = Array.from({ length: Math.max(1, k) }, () => loadGenerator('./live-many-client.mjs', o));
+  /** [first global index, count] of each process's accounts, once `accounts` made them. */
+  let ranges = [];
+  const all = (cmd, args) => Promise.all(gens.map((g) => g.call(cmd, args)));
+  const sum = (xs, f) => xs.reduce((n, x) => n + f(x), 0);
+  return {
+    async call(cmd, args = {}) {
+      if (cmd === 'accounts') {
+        const sizes = gens.map((_, i) => Math.floor(args.n / gens.length) + (i < args.n % gens.length ? 1 : 0));
+        let first = 0;
+        ranges = sizes.map((n) => [(first += n) - n, n]);
+        return (await Promise.all(gens.map((g, i) => g.call('accounts', { ...args, n: sizes[i] })))).flat();
+      }
+      if (cmd === 'open') {
+        const parts = await Promise.all(gens.map((g, i) => {
+          const [first, n] = ranges[i];
+          const from = Math.max(args.from, first) - first;
+          const to = Math.min(args.to, first + n) - first;
+          return to > from ? g.call('open', { ...args, from, to, concurrency: Math.max(1, Math.ceil(args.concurrency / gens.length)) }) : { opened: 0, failed: 0, firstFailures: [], ms: 0 };
+        }));
+        return { opened: sum(parts, (p) => p.opened), failed: sum(parts, (p) => p.failed), firstFailures: parts.flatMap((p) => p.firstFailures), ms: Math.max(...parts.map((p) => p.ms)) };
+      }
+      if (cmd === 'delivered') {
+        const parts = await all(cmd, args);
+        return args.all ? parts.flat() : sum(parts, (n) => n);
+      }
+      if (cmd === 'stats') {
+        const parts = await all(cmd, args);
+        const counts = Object.fromEntries(['deliveries', 'messages', 'acks', 'badFrames', 'ackErrors', 'closed', 'statusFrames'].map((key) => [key, sum(parts, (p) => p[key])]));
+        return {
+          ...counts,
+          pids: parts.map((p) => p.pid),
+          memory: { rss: sum(parts, (p) => p.memory.rss), heapUsed: sum(parts, (p) => p.memory.heapUsed) },
+          cpu: { user: sum(parts, (p) => p.cpu.user), system: sum(parts, (p) => p.cpu.system) },
+          // Busy fraction: the processes' event loops together (the mean of their fractions).
+          elu: { active: sum(parts, (p) => p.elu.active), idle: sum(parts, (p) => p.elu.idle) },
+          // The processes' clocks have their own origins: the window is timed here.
+          at: performance.now(),
+        };
+      }
+      const parts = await all(cmd, args);
+      return parts[0];
+    },
+    kill: () => Promise.all(gens.map((g) => g.kill())),
+  };
 }
 
 /**
@@ -222,7 +277,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const mediatorFlags = dash < 0 ? [] : process.argv.slice(dash + 1);
   const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
   const num = (name) => (opt(name) !== undefined ? { [name === 'time' ? 'ms' : name === 'warmup' ? 'warmupMs' : name]: Number(opt(name)) } : {});
-  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots'), profileDir: opt('profile'), gcLog: args.includes('--gc-log'), mediatorFlags });
+  const result = await runLiveManyBench({ ...num('sessions'), ...num('rate'), ...num('time'), ...num('warmup'), snapshotDir: opt('heap-snapshots'), profileDir: opt('profile'), gcLog: args.includes('--gc-log'), ...(opt('wallet-processes') !== undefined ? { walletProcesses: Number(opt('wallet-processes')) } : {}), mediatorFlags });
   const json = opt('json');
   if (json) writeFileSync(json, `${JSON.stringify(result, null, 2)}\n`);
   process.exit(0);
