@@ -38,7 +38,7 @@ async function refusals(url) {
 }
 const diff = (after, before) => Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v > 0));
 
-export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, gcLog = false, walletProcesses = 2, log = console.log } = {}) {
+export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_000, warmupMs = 2000, connections = 32, bytes = 2000, concurrency = 64, drainMs = 10_000, mediatorFlags = [], snapshotDir, profileDir, gcLog = false, walletProcesses = 1, log = console.log } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'didcomm-live-many-'));
   const data = join(dir, 'data');
   // GC pauses of every process (gc-log.mjs), into a file of the run's folder; the children inherit the variable.
@@ -154,7 +154,7 @@ export async function runLiveManyBench({ sessions = 1000, rate = 1000, ms = 10_0
     if (live.timeline) log(`  worst latency of what was sent in each 250 ms (ms; | where the measured part starts): ${live.timeline.map((v, i) => (i === Math.round(warmupMs / 250) ? `| ${v}` : v)).join(' ')}`);
     if (gcLog) {
       // The two load generators run one script: named here by their role.
-      const roles = { ...Object.fromEntries(genStats.pids.map((pid, i) => [pid, `wallets${i + 1}`])), [(await sender.call('stats')).pid]: 'sender' };
+      const roles = { ...Object.fromEntries(genStats.pids.map((pid, i) => [pid, genStats.pids.length > 1 ? `wallets${i + 1}` : `wallets`])), [(await sender.call('stats')).pid]: 'sender' };
       const text = readFileSync(gcFile, 'utf8').replace(/live-many-client:(\d+)/g, (m, pid) => roles[pid] ?? m).replace(/(live-many-mediator|unwrap-worker):\d+/g, 'mediator');
       for (const line of gcReport(text, { t0: sent.t0, warmupMs, ms, timeline: live.timeline })) log(line);
     }
