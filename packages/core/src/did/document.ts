@@ -2,7 +2,7 @@
 // encoding the vectors and peers use, and DIDCommMessaging services in every spelling.
 import { DIDCommError, ErrorCodes } from '../errors.js';
 import { ed25519PublicToX25519 } from '../crypto/curves.js';
-import type { Curve } from '../crypto/types.js';
+import type { Curve, PublicKey } from '../crypto/types.js';
 import { jwkToPublicRaw } from '../keys/jwk.js';
 import { base58Decode, multikeyToPublicRaw } from '../keys/multikey.js';
 import { absoluteId } from './url.js';
@@ -93,15 +93,29 @@ export function isAuthorized(doc: DIDDocument, rel: Relationship, kid: string): 
   });
 }
 
-const publicKeyCache = new WeakMap<object, { curve: Curve; raw: Uint8Array }>();
+/**
+ * What is derived from one verification method object: its raw key, and (pack/context.ts) the
+ * imported key. One WeakMap entry per method, not one per cache: each entry is an ephemeron that
+ * a full GC resolves in its pause, and a process holding 10,000 parties' documents has one per
+ * method it used.
+ */
+export interface MethodCache {
+  raw?: { curve: Curve; raw: Uint8Array };
+  key?: Promise<PublicKey>;
+}
+const methodCaches = new WeakMap<object, MethodCache>();
+
+/** The cache of what is derived from `vm` (created empty). */
+export function methodCache(vm: VerificationMethod): MethodCache {
+  let c = methodCaches.get(vm);
+  if (!c) methodCaches.set(vm, (c = {}));
+  return c;
+}
 
 /** The raw public key of a verification method, whatever its type and encoding. */
 export function verificationMethodPublicKey(vm: VerificationMethod): { curve: Curve; raw: Uint8Array } {
-  const cached = publicKeyCache.get(vm);
-  if (cached) return cached;
-  const key = decodeVerificationMethod(vm);
-  publicKeyCache.set(vm, key);
-  return key;
+  const c = methodCache(vm);
+  return (c.raw ??= decodeVerificationMethod(vm));
 }
 
 function decodeVerificationMethod(vm: VerificationMethod): { curve: Curve; raw: Uint8Array } {

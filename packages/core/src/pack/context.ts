@@ -1,7 +1,7 @@
 import { DIDCommError, ErrorCodes } from '../errors.js';
 import { backend } from '../crypto/index.js';
 import type { PublicKey } from '../crypto/types.js';
-import { findVerificationMethod, isAuthorized, methodsFor, verificationMethodPublicKey, type Relationship } from '../did/document.js';
+import { findVerificationMethod, isAuthorized, methodCache, methodsFor, verificationMethodPublicKey, type Relationship } from '../did/document.js';
 import type { DIDDocument, DIDResolver, VerificationMethod } from '../did/types.js';
 import { parseDidUrl } from '../did/url.js';
 import type { SecretsResolver } from '../secrets/types.js';
@@ -33,19 +33,13 @@ export async function resolveDocument(resolver: DIDResolver, did: string): Promi
   return doc;
 }
 
-const publicKeys = new WeakMap<VerificationMethod, Promise<PublicKey>>();
-
 /** The validated public key of a verification method, imported once per method object. */
 export function methodKey(vm: VerificationMethod): Promise<PublicKey> {
-  let p = publicKeys.get(vm);
-  if (!p) {
-    p = (async () => {
-      const { curve, raw } = verificationMethodPublicKey(vm);
-      return backend.importPublicKey(curve, raw);
-    })();
-    publicKeys.set(vm, p);
-  }
-  return p;
+  const c = methodCache(vm);
+  return (c.key ??= (async () => {
+    const { curve, raw } = verificationMethodPublicKey(vm);
+    return backend.importPublicKey(curve, raw);
+  })());
 }
 
 export interface ResolvedKey {
