@@ -24,6 +24,8 @@ interface DocIndex {
 // them; it also keeps each method object stable, so the key caches keyed by method hit (a
 // did:peer document's relative ids would otherwise give a fresh copy per lookup).
 const indexes = new WeakMap<DIDDocument, DocIndex>();
+/** The slot of a method copy made by a frozen document's index (indexOf): a method with relative id, as did:peer's. */
+const CACHE = Symbol('method cache');
 
 function indexOf(doc: DIDDocument): DocIndex {
   const frozen = Object.isFrozen(doc);
@@ -35,6 +37,9 @@ function indexOf(doc: DIDDocument): DocIndex {
     const id = absoluteId(doc.id, vm.id);
     if (byId.has(id)) return;
     const absolute = vm.id === id ? vm : { ...vm, id };
+    // A copy made here carries its own (unfrozen) cache slot, set before it is frozen: no
+    // WeakMap entry for it (methodCache).
+    if (absolute !== vm && frozen) Object.defineProperty(absolute, CACHE, { value: {} });
     if (frozen) Object.freeze(absolute);
     methods.push(absolute);
     byId.set(id, absolute);
@@ -107,6 +112,8 @@ const methodCaches = new WeakMap<object, MethodCache>();
 
 /** The cache of what is derived from `vm` (created empty). */
 export function methodCache(vm: VerificationMethod): MethodCache {
+  const own = (vm as { [CACHE]?: MethodCache })[CACHE];
+  if (own) return own;
   let c = methodCaches.get(vm);
   if (!c) methodCaches.set(vm, (c = {}));
   return c;

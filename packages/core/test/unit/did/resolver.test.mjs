@@ -201,3 +201,21 @@ test('CachingResolver: a document used since it was cached outlives one that was
   }
   assert.equal(big.size, 50);
 });
+
+test('a cached did:peer:2 document: each method is indexed once with an absolute id, and its key is imported once', async () => {
+  const { keysFor, methodKey } = await import('../../../dist/pack/context.js');
+  const r = createResolver();
+  const { did } = await createDID('peer');
+  const first = await keysFor(r, did, 'keyAgreement');
+  const again = await keysFor(r, did, 'keyAgreement');
+  assert.ok(first.keys.length > 0);
+  assert.ok(first.keys[0].kid.startsWith(`${did}#`), 'absolute id');
+  assert.equal(first.doc, again.doc, 'the cached document');
+  assert.equal(first.keys[0].key, again.keys[0].key, 'the same imported key object (the per-method cache hit)');
+  const vm = (await r.resolve(did)).keyAgreement;
+  assert.ok(Object.isFrozen(first.doc));
+  assert.ok(Array.isArray(vm));
+  // A method object that is not a copy of the index (a caller's own) is cached all the same.
+  const own = { id: `${did}#own`, type: 'Multikey', controller: did, publicKeyMultibase: 'z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc' };
+  assert.equal(await methodKey(own), await methodKey(own));
+});
