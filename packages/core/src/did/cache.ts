@@ -61,7 +61,6 @@ export class CachingResolver implements DIDResolver {
       // Absence and failures are not cached: a DID published a moment later must resolve.
       if (doc && this.#ttl > 0 && this.#max > 0) {
         const frozen = deepFreeze(doc);
-        this.#entries.delete(did);
         this.#entries.set(did, { doc: frozen, expires: this.#now() + this.#ttl, used: false });
         if (this.#entries.size > this.#max) this.#evict();
         return frozen;
