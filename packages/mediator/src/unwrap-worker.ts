@@ -4,8 +4,8 @@
 // dispatches; it also packs what the mediator's agent sends (replies, live deliveries). Errors go
 // back as their code and message so the main thread rethrows what the inline path would.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, packEncrypted, unpack, v1, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
-import { deriveV1Key } from './v1/identity.js';
+import { createResolver, DIDCommError, FORWARD_TYPE, InMemorySecrets, packEncrypted, unpack, type Secret, type UnpackPolicy } from '@didcomm-ts/core';
+import { deriveV1Key, openV1Envelope } from './v1/identity.js';
 import { forwardParts, type PackJob } from './unwrap.js';
 import { PinningResolver } from './resolver.js';
 import { Mode, type WorkerControl, type WorkerReply, type WorkerRequest } from './unwrap-pool.js';
@@ -35,8 +35,7 @@ const v1Key = v1Did !== undefined ? deriveV1Key(secrets, v1Did) : undefined;
 v1Key?.catch(() => undefined);
 
 async function openV1(packed: string) {
-  const key = await v1Key!;
-  const { plaintext: _, ...out } = await v1.unpackV1(packed, { keys: (kid) => (kid === key.verkey ? key : undefined), ...(policy.maxBytes !== undefined ? { maxBytes: policy.maxBytes } : {}) });
+  const { plaintext: _, ...out } = await openV1Envelope(packed, await v1Key!, policy.maxBytes);
   return out;
 }
 

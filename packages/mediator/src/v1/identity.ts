@@ -35,6 +35,14 @@ export async function deriveV1Key(secrets: Secret[], did: string): Promise<v1.V1
   return v1.v1KeyFromSeed(seed);
 }
 
+/**
+ * Open a v1 envelope addressed to the mediator's v1 key, under the mediator's size limit: the
+ * one way both threads do it (the main thread without a pool, the unwrap workers with one).
+ */
+export function openV1Envelope(packed: string, key: v1.V1Key, maxBytes?: number): Promise<v1.UnpackV1Result> {
+  return v1.unpackV1(packed, { keys: (kid) => (kid === key.verkey ? key : undefined), ...(maxBytes !== undefined ? { maxBytes } : {}) });
+}
+
 export interface V1IdentityOptions {
   key: v1.V1Key;
   /** Public HTTP and WebSocket endpoints. */

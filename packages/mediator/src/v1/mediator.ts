@@ -10,7 +10,7 @@ import { QueueFullError } from '../store/types.js';
 import { problemReport, reply, type V1Context, type V1Inbound } from './context.js';
 import { CONNECTIONS, connectionRequest } from './connections.js';
 import { didExchangeRequest } from './didexchange.js';
-import type { V1Identity } from './identity.js';
+import { openV1Envelope, type V1Identity } from './identity.js';
 import type { V1Unpacked } from '../unwrap.js';
 import { V1Live } from './live.js';
 import { resyncOnGaps } from '../live-resync.js';
@@ -97,7 +97,7 @@ export class V1Mediator {
     m.metrics.inc('didcomm_mediator_unpacked_total', { thread: this.#unpack ? 'worker' : 'main' });
     const out = this.#unpack
       ? await this.#unpack(packed, session?.kind === 'ws' ? session.id : undefined)
-      : await v1.unpackV1(packed, { keys: (kid) => (kid === id.key.verkey ? id.key : undefined), maxBytes: m.limits.maxMessageBytes });
+      : await openV1Envelope(packed, id.key, m.limits.maxMessageBytes);
     const message = v1.parseV1Message(out.message);
     checkAge(message, m.limits.maxMessageAgeSeconds);
     this.#replays.check(out.senderKey, message['@id']);
