@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import postgres from 'postgres';
 import { createResolver, ErrorCodes, FORWARD_TYPE, newId, packEncrypted, updateKeylist, wrapInForward } from '@didcomm-ts/core';
 import { PostgresStore, SqliteStore } from '../dist/index.js';
-import { basic, mediatedClient, PG_URL, requirePostgres, tempDir, testMediator } from './helpers.mjs';
+import { basic, dropPgSchema, mediatedClient, PG_URL, requirePostgres, tempDir, testMediator } from './helpers.mjs';
 
 const MAX_RECIPIENTS = 'e.p.req.max-recipients-exceeded';
 const post = (url, body) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/didcomm-encrypted+json' }, body });
@@ -26,11 +26,6 @@ const refusedCount = async (m, reason) => {
   return line ? Number(line.split(' ')[1]) : 0;
 };
 
-const dropSchema = async (schema) => {
-  const s = await PostgresStore.open(PG_URL, { schema });
-  await s.dropSchema();
-  await s.close();
-};
 
 // ---- The stores' rules, on each store -------------------------------------------------------
 
@@ -309,7 +304,7 @@ test('PostgreSQL mediator: hijack, recipient cap and fan-out', async (t) => {
     await recipients({ store: PG_URL, pgSchema: `${pgSchema}_r` });
     await fanOut(t, { store: PG_URL, pgSchema: `${pgSchema}_f` });
   } finally {
-    for (const s of [pgSchema, `${pgSchema}_r`, `${pgSchema}_f`]) await dropSchema(s).catch(() => undefined);
+    for (const s of [pgSchema, `${pgSchema}_r`, `${pgSchema}_f`]) await dropPgSchema(s).catch(() => undefined);
   }
 });
 

@@ -9,7 +9,7 @@ import { Agent, createDID, createResolver, HttpTransport, InMemorySecrets, Media
 import { NodeWsTransport } from '@didcomm-ts/core/node';
 import postgres from 'postgres';
 import { fileURLToPath } from 'node:url';
-import { startMediator } from '../dist/index.js';
+import { PostgresStore, startMediator } from '../dist/index.js';
 
 /** The mediator's command (`npm start`, `didcomm-mediator`). */
 export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -92,6 +92,16 @@ export function basic(from, to, content) {
 /** The PostgreSQL the tests use: DATABASE_URL, else the local `test` database on 127.0.0.1:5432. */
 export const PG_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const PG_SHOWN = PG_URL.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'); // no password in test output
+
+/** Drop a test's schema (and everything in it) at PG_URL. */
+export async function dropPgSchema(schema) {
+  const s = await PostgresStore.open(PG_URL, { schema });
+  try {
+    await s.dropSchema();
+  } finally {
+    await s.close();
+  }
+}
 
 /** Why PostgreSQL cannot be used at PG_URL, or null when it answers. */
 async function pgUnavailable() {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createResolver, packEncrypted } from '@didcomm-ts/core';
 import { listAccounts, PostgresStore } from '../dist/index.js';
-import { basic, mediatedClient, PG_URL, requirePostgres, testMediator, whileListenKilled } from './helpers.mjs';
+import { basic, dropPgSchema, mediatedClient, PG_URL, requirePostgres, testMediator, whileListenKilled } from './helpers.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -47,9 +47,7 @@ test('two instances on one PostgreSQL: forward to A, live delivery from B', asyn
     await bob?.agent.stop();
     await a.stop();
     await b.stop();
-    const s = await PostgresStore.open(PG_URL, { schema: pgSchema });
-    await s.dropSchema();
-    await s.close();
+    await dropPgSchema(pgSchema);
   }
 });
 
@@ -97,8 +95,6 @@ test('PostgreSQL: what another instance queues while the LISTEN connection is do
     await bob?.agent.stop();
     await a.stop();
     await b.stop();
-    const s = await PostgresStore.open(PG_URL, { schema: pgSchema });
-    await s.dropSchema();
-    await s.close();
+    await dropPgSchema(pgSchema);
   }
 });
